@@ -4,4 +4,4 @@ from .data import make_clusters, plot_data, plot_clusters, as_generator
 from .distance import calculate_distances
 from .init import random_centroids, initialize_centroids, kmeans_plusplus
 from .lloyd import assign_centroids, update_centroids, has_converged, calculate_inertia, lloyd
-from .kmeans import KMeans
+from .kmeans import KMeans, NotFittedError
