@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['as_generator', 'sample', 'make_clusters', 'plot_centroid', 'plot_data', 'plot_clusters']
 
-# %% ../nbs/00_data.ipynb #bd429279
+# %% ../nbs/00_data.ipynb #1059e7fb
 import torch
 import matplotlib.pyplot as plt
 from torch import Tensor
 from torch.distributions import MultivariateNormal
 
-# %% ../nbs/00_data.ipynb #dff11aea
+# %% ../nbs/00_data.ipynb #a08f5104
 def as_generator(
     random_state:int|torch.Generator=None, # An int seed, a generator (used as is), or None for a randomly seeded one
     device='cpu', # Device the generator draws on, when one is made here
@@ -24,7 +24,7 @@ def as_generator(
     else: raise TypeError(f"random_state must be an int, a torch.Generator or None, not {type(random_state).__name__}")
     return g
 
-# %% ../nbs/00_data.ipynb #a955524b
+# %% ../nbs/00_data.ipynb #a1f4aacc
 def sample(
     mean:Tensor, # (d,) centre of the cluster
     covariance:Tensor, # (d, d) covariance matrix
@@ -36,7 +36,7 @@ def sample(
     eps = torch.randn(n_samples, len(mean), generator=generator, dtype=mean.dtype)
     return mvn.loc + eps @ mvn.scale_tril.T
 
-# %% ../nbs/00_data.ipynb #c9593d9a
+# %% ../nbs/00_data.ipynb #f270c241
 def make_clusters(
     n_clusters:int=6, # How many clusters
     n_samples:int=250, # Points in each cluster
@@ -54,7 +54,7 @@ def make_clusters(
     covariance = torch.eye(n_features) * variance
     return centroids, torch.cat([sample(c, covariance, n_samples, g) for c in centroids])
 
-# %% ../nbs/00_data.ipynb #81021fcc
+# %% ../nbs/00_data.ipynb #5e79177c
 def plot_centroid(
     ax, # Matplotlib axes to draw on
     centroid:Tensor, # (d,) point to mark; its first two features are drawn
@@ -64,7 +64,7 @@ def plot_centroid(
     ax.plot(x, y, markersize=10, marker="x", color='k', mew=5)
     ax.plot(x, y, markersize=5, marker="x", color='m', mew=2)
 
-# %% ../nbs/00_data.ipynb #add93dd1
+# %% ../nbs/00_data.ipynb #c4a2da20
 def plot_data(
     centroids:Tensor, # (k, d) centroids to mark
     data:Tensor, # (k*n_samples, d) points, cluster by cluster as `make_clusters` returns them
@@ -80,10 +80,10 @@ def plot_data(
         plot_centroid(ax, centroid)
     return ax
 
-# %% ../nbs/00_data.ipynb #0b3502b7
+# %% ../nbs/00_data.ipynb #72b70822
 def plot_clusters(
     data:Tensor, # (n, d) points
-    labels:Tensor, # (n,) cluster index of each point
+    labels:Tensor, # (n,) cluster index of each point; None draws every point grey
     centroids:Tensor=None, # (k, d) centroids found, marked with crosses
     true_centroids:Tensor=None, # (k, d) centroids the data was made from, marked with circles
     ax=None, # Axes to draw on; None makes a new figure
@@ -91,7 +91,8 @@ def plot_clusters(
     "Scatter `data` coloured by `labels`, with found and true centroids marked"
     if ax is None: _,ax = plt.subplots(figsize=(5, 4))
     data = torch.as_tensor(data).detach().cpu()
-    ax.scatter(data[:,0], data[:,1], c=torch.as_tensor(labels).cpu(), cmap='tab10', s=1)
+    colour = dict(c='lightgray') if labels is None else dict(c=torch.as_tensor(labels).cpu(), cmap='tab10')
+    ax.scatter(data[:,0], data[:,1], s=1, **colour)
     if true_centroids is not None:
         tc = torch.as_tensor(true_centroids).detach().cpu()
         ax.scatter(tc[:,0], tc[:,1], s=250, facecolors='none', edgecolors='k', linewidths=1.5)

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['SEEDINGS', 'as_data', 'as_weights', 'NotFittedError', 'KMeans']
 
-# %% ../nbs/04_kmeans.ipynb #71526de3
+# %% ../nbs/04_kmeans.ipynb #7e61741d
 import json, warnings
 import numpy as np
 import torch
@@ -17,7 +17,7 @@ from .distance import calculate_distances
 from .init import random_centroids, initialize_centroids, kmeans_plusplus
 from .lloyd import assign_centroids, calculate_inertia, lloyd
 
-# %% ../nbs/04_kmeans.ipynb #10cf6f90
+# %% ../nbs/04_kmeans.ipynb #0fb1a96a
 def as_data(
     X, # (n, d) data: a tensor, NumPy array or nested list of numbers
     name:str='X', # What to call it in error messages
@@ -38,7 +38,7 @@ def as_data(
     if not torch.isfinite(X).all(): raise ValueError(f"{name} contains NaN or infinity")
     return X, is_numpy
 
-# %% ../nbs/04_kmeans.ipynb #d902b436
+# %% ../nbs/04_kmeans.ipynb #b5db0287
 def as_weights(
     sample_weight, # (n,) weights, or None
     X:Tensor, # The checked data they belong to
@@ -53,14 +53,14 @@ def as_weights(
     if not (w > 0).any(): raise ValueError("sample_weight must not be all zero")
     return w
 
-# %% ../nbs/04_kmeans.ipynb #8d137386
+# %% ../nbs/04_kmeans.ipynb #fb426593
 class NotFittedError(ValueError, AttributeError):
     "Raised when a model is used before `fit`"
 
-# %% ../nbs/04_kmeans.ipynb #52ceaca9
+# %% ../nbs/04_kmeans.ipynb #b31b5186
 SEEDINGS = {'k-means++': kmeans_plusplus, 'random': random_centroids, 'farthest': initialize_centroids}
 
-# %% ../nbs/04_kmeans.ipynb #99da655e
+# %% ../nbs/04_kmeans.ipynb #af5581ae
 class KMeans:
     "K-means clustering with scikit-learn's interface, on PyTorch tensors, on the CPU or a GPU"
     def __init__(self,
@@ -79,7 +79,7 @@ class KMeans:
 
     def __repr__(self): return f"KMeans(n_clusters={self.n_clusters}, init={self.init!r}, random_state={self.random_state!r})"
 
-# %% ../nbs/04_kmeans.ipynb #53448873
+# %% ../nbs/04_kmeans.ipynb #4e2b4120
 @patch
 def _check(self:KMeans, X:Tensor)->int:
     "Check the settings against `X`; return the number of starts"
@@ -99,7 +99,7 @@ def _check(self:KMeans, X:Tensor)->int:
         return 1
     return self.n_init
 
-# %% ../nbs/04_kmeans.ipynb #31bc9021
+# %% ../nbs/04_kmeans.ipynb #f99b07a6
 @patch
 def _seed(self:KMeans, X:Tensor, generator:torch.Generator, w:Tensor=None)->Tensor:
     "Starting centroids for one start, checked"
@@ -110,7 +110,7 @@ def _seed(self:KMeans, X:Tensor, generator:torch.Generator, w:Tensor=None)->Tens
         raise ValueError(f"init must have shape ({self.n_clusters}, {X.shape[1]}), got {tuple(c.shape)}")
     return c.clone()
 
-# %% ../nbs/04_kmeans.ipynb #15b04a26
+# %% ../nbs/04_kmeans.ipynb #66030b68
 def _progress(start:int, n_starts:int, X, w, steps:list=None, verbose:bool=False):
     "A `lloyd` callback that records steps and/or updates a progress bar; returns (callback, bar)"
     if steps is None and not verbose: return None, None
@@ -121,7 +121,7 @@ def _progress(start:int, n_starts:int, X, w, steps:list=None, verbose:bool=False
         if bar is not None: bar.update(1); bar.set_postfix(inertia=calculate_inertia(X, centroids, labels, w))
     return callback, bar
 
-# %% ../nbs/04_kmeans.ipynb #09d70689
+# %% ../nbs/04_kmeans.ipynb #b0aca549
 @patch
 def fit(self:KMeans,
     X, # (n, d) data: a tensor, NumPy array or nested list of numbers
@@ -137,9 +137,10 @@ def fit(self:KMeans,
     tol = self.tol * work.var(0, unbiased=False).mean().item()
     best = None
     for start in range(n_starts):
-        steps = [] if self.record_steps else None
+        seeds = self._seed(work, g, w)
+        steps = [(seeds.clone(), None)] if self.record_steps else None
         callback, bar = _progress(start, n_starts, work, w, steps, self.verbose)
-        run = lloyd(work, self._seed(work, g, w), self.max_iter, tol, w, callback)
+        run = lloyd(work, seeds, self.max_iter, tol, w, callback)
         if bar is not None: bar.close()
         if best is None or run[2] < best[0][2]: best = run, steps
     (centers, labels, self.inertia_, self.n_iter_), self.steps_ = best
@@ -150,13 +151,13 @@ def fit(self:KMeans,
     self.cluster_centers_, self.labels_ = self._out(self._centers), self._out(labels)
     return self
 
-# %% ../nbs/04_kmeans.ipynb #d75a9920
+# %% ../nbs/04_kmeans.ipynb #1fd0cb74
 @patch
 def _out(self:KMeans, t:Tensor):
     "Give `t` back as the kind of data the model was fitted on"
     return t.cpu().numpy() if self._numpy else t
 
-# %% ../nbs/04_kmeans.ipynb #d0eeb030
+# %% ../nbs/04_kmeans.ipynb #61a605d4
 @patch
 def _prepare(self:KMeans, X)->Tensor:
     "Check `X` for a fitted model and put it where the centroids are"
@@ -171,7 +172,7 @@ def _result(self:KMeans, t:Tensor):
     "Give `t` back as the kind of data the last method was called with"
     return t.cpu().numpy() if self._numpy_in else t
 
-# %% ../nbs/04_kmeans.ipynb #10fef7ce
+# %% ../nbs/04_kmeans.ipynb #fda2aa68
 @patch
 def predict(self:KMeans,
     X, # (n, d) data with the features the model was fitted on
@@ -188,7 +189,7 @@ def fit_predict(self:KMeans,
     "Fit to `X` and return its labels"
     return self.fit(X, sample_weight).labels_
 
-# %% ../nbs/04_kmeans.ipynb #b16b37b0
+# %% ../nbs/04_kmeans.ipynb #cc71751f
 @patch
 def transform(self:KMeans,
     X, # (n, d) data with the features the model was fitted on
@@ -214,7 +215,7 @@ def score(self:KMeans,
     X = self._prepare(X)
     return -calculate_inertia(X, self._centers, assign_centroids(self._centers, X), as_weights(sample_weight, X))
 
-# %% ../nbs/04_kmeans.ipynb #e14977c6
+# %% ../nbs/04_kmeans.ipynb #99f5a165
 _PARAMS = 'n_clusters init n_init max_iter tol random_state device verbose record_steps'.split()
 
 @patch
@@ -229,7 +230,7 @@ def save(self:KMeans,
     torch.save(dict(params=params, centers=self._centers.cpu(), labels=torch.as_tensor(self.labels_).cpu(),
                     inertia=self.inertia_, n_iter=self.n_iter_, numpy=self._numpy, version=1), path)
 
-# %% ../nbs/04_kmeans.ipynb #3a1d04e8
+# %% ../nbs/04_kmeans.ipynb #2b27f112
 @patch(cls_method=True)
 def load(cls:KMeans,
     path, # File written by `KMeans.save`
