@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'contingency', 'adjusted_rand_index', 'centroid_errors', 'demo', 'read_data', 'fit', 'main']
 
-# %% ../nbs/08_cli.ipynb #90242111
+# %% ../nbs/08_cli.ipynb #9f1e0a70
 import csv, sys, time
 from pathlib import Path
 import numpy as np
@@ -18,7 +18,7 @@ from .data import make_clusters, plot_clusters
 from .kmeans import KMeans
 from . import plots  # adds KMeans.animate
 
-# %% ../nbs/08_cli.ipynb #82caa8b0
+# %% ../nbs/08_cli.ipynb #667dac18
 def contingency(
     labels_true:Tensor, # (n,) true cluster of each point
     labels_pred:Tensor, # (n,) found cluster of each point
@@ -28,7 +28,7 @@ def contingency(
     table = torch.zeros(int(labels_true.max()) + 1, int(labels_pred.max()) + 1, dtype=torch.int64)
     return table.index_put_((labels_true, labels_pred), torch.ones_like(labels_true), accumulate=True)
 
-# %% ../nbs/08_cli.ipynb #e709b654
+# %% ../nbs/08_cli.ipynb #bc83aec6
 def adjusted_rand_index(
     labels_true:Tensor, # (n,) true cluster of each point
     labels_pred:Tensor, # (n,) found cluster of each point
@@ -41,7 +41,7 @@ def adjusted_rand_index(
     best = (rows + cols) / 2
     return 1.0 if best == expected else ((both - expected) / (best - expected)).item()
 
-# %% ../nbs/08_cli.ipynb #967bacfb
+# %% ../nbs/08_cli.ipynb #9170236b
 def centroid_errors(
     true_centroids:Tensor, # (k, d) centroids the data was made from
     centroids:Tensor, # (k', d) centroids found
@@ -52,7 +52,7 @@ def centroid_errors(
     match = contingency(labels_true, labels_pred).argmax(1)
     return (true_centroids.cpu() - centroids.cpu()[match]).norm(dim=1)
 
-# %% ../nbs/08_cli.ipynb #c225f645
+# %% ../nbs/08_cli.ipynb #46ce0ead
 @call_parse
 def demo(
     seed:int=42, # Seed for the dataset and the fit
@@ -81,7 +81,7 @@ def demo(
     return dict(n_clusters=n_clusters, n_iter=km.n_iter_, inertia=km.inertia_, seconds=seconds, ari=ari,
                 centroid_errors=errors, out=out)
 
-# %% ../nbs/08_cli.ipynb #077bd36b
+# %% ../nbs/08_cli.ipynb #40385f36
 def _is_number(s:str)->bool:
     try: float(s); return True
     except ValueError: return False
@@ -111,7 +111,7 @@ def read_data(
     if not rows: raise ValueError(f"{path}: no data rows")
     return np.array(rows, dtype=np.float64), names
 
-# %% ../nbs/08_cli.ipynb #2981d2b4
+# %% ../nbs/08_cli.ipynb #5f169d37
 @call_parse
 def fit(
     data:str, # A .csv (numeric columns, optional header row) or .npy file, one point per row
@@ -142,17 +142,17 @@ def fit(
     if animation: km.animate(X).save(animation, writer=PillowWriter(fps=2)); print(f"animation: {animation}")
     return km
 
-# %% ../nbs/08_cli.ipynb #d19e508e
+# %% ../nbs/08_cli.ipynb #5304955c
 def _save_plot(X, km, path):
     "Save a picture of the clusters of `X` found by `km`"
     ax = plot_clusters(X, km.labels_, km.cluster_centers_)
     ax.figure.savefig(path, dpi=80)
     plt.close(ax.figure)
 
-# %% ../nbs/08_cli.ipynb #11e5055a
+# %% ../nbs/08_cli.ipynb #55db14b3
 COMMANDS = dict(demo=demo, fit=fit)
 
-# %% ../nbs/08_cli.ipynb #0a61d3f3
+# %% ../nbs/08_cli.ipynb #702151af
 def main(
     argv:list=None, # Command-line words after `kmeans_nbdev`; None reads `sys.argv`
 )->int: # Exit status

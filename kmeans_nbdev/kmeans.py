@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['SEEDINGS', 'as_data', 'as_weights', 'NotFittedError', 'KMeans']
 
-# %% ../nbs/04_kmeans.ipynb #7e61741d
+# %% ../nbs/04_kmeans.ipynb #bffa0fa4
 import json, warnings
 import numpy as np
 import torch
@@ -15,9 +15,10 @@ from tqdm.auto import tqdm
 from .data import as_generator
 from .distance import calculate_distances
 from .init import random_centroids, initialize_centroids, kmeans_plusplus
-from .lloyd import assign_centroids, calculate_inertia, lloyd
+from .lloyd import assign_centroids, calculate_inertia
+from .engine import lloyd_fast
 
-# %% ../nbs/04_kmeans.ipynb #0fb1a96a
+# %% ../nbs/04_kmeans.ipynb #1faa5b34
 def as_data(
     X, # (n, d) data: a tensor, NumPy array or nested list of numbers
     name:str='X', # What to call it in error messages
@@ -38,7 +39,7 @@ def as_data(
     if not torch.isfinite(X).all(): raise ValueError(f"{name} contains NaN or infinity")
     return X, is_numpy
 
-# %% ../nbs/04_kmeans.ipynb #b5db0287
+# %% ../nbs/04_kmeans.ipynb #ac3e4f9e
 def as_weights(
     sample_weight, # (n,) weights, or None
     X:Tensor, # The checked data they belong to
@@ -53,14 +54,14 @@ def as_weights(
     if not (w > 0).any(): raise ValueError("sample_weight must not be all zero")
     return w
 
-# %% ../nbs/04_kmeans.ipynb #fb426593
+# %% ../nbs/04_kmeans.ipynb #501e4c1e
 class NotFittedError(ValueError, AttributeError):
     "Raised when a model is used before `fit`"
 
-# %% ../nbs/04_kmeans.ipynb #b31b5186
+# %% ../nbs/04_kmeans.ipynb #56df47eb
 SEEDINGS = {'k-means++': kmeans_plusplus, 'random': random_centroids, 'farthest': initialize_centroids}
 
-# %% ../nbs/04_kmeans.ipynb #af5581ae
+# %% ../nbs/04_kmeans.ipynb #44f56992
 class KMeans:
     "K-means clustering with scikit-learn's interface, on PyTorch tensors, on the CPU or a GPU"
     def __init__(self,
@@ -74,12 +75,14 @@ class KMeans:
         device=None, # Where to compute: None for where X is (CPU for NumPy), or e.g. 'cuda'
         verbose:bool=False, # Show a progress bar with each step's inertia
         record_steps:bool=False, # Keep every step's centroids and labels in `steps_`, for `plot_steps` and `animate`
+        chunk_bytes:int=2**23, # Memory for the distance computations' chunk buffers (see the fast path)
     ): self.n_clusters,self.init,self.n_init,self.max_iter,self.tol,self.random_state,self.device,self.verbose,\
-        self.record_steps = n_clusters,init,n_init,max_iter,tol,random_state,device,verbose,record_steps
+        self.record_steps,self.chunk_bytes = n_clusters,init,n_init,max_iter,tol,random_state,device,verbose,\
+        record_steps,chunk_bytes
 
     def __repr__(self): return f"KMeans(n_clusters={self.n_clusters}, init={self.init!r}, random_state={self.random_state!r})"
 
-# %% ../nbs/04_kmeans.ipynb #4e2b4120
+# %% ../nbs/04_kmeans.ipynb #bed5c2e4
 @patch
 def _check(self:KMeans, X:Tensor)->int:
     "Check the settings against `X`; return the number of starts"
@@ -99,7 +102,7 @@ def _check(self:KMeans, X:Tensor)->int:
         return 1
     return self.n_init
 
-# %% ../nbs/04_kmeans.ipynb #f99b07a6
+# %% ../nbs/04_kmeans.ipynb #b7f01738
 @patch
 def _seed(self:KMeans, X:Tensor, generator:torch.Generator, w:Tensor=None)->Tensor:
     "Starting centroids for one start, checked"
@@ -110,7 +113,7 @@ def _seed(self:KMeans, X:Tensor, generator:torch.Generator, w:Tensor=None)->Tens
         raise ValueError(f"init must have shape ({self.n_clusters}, {X.shape[1]}), got {tuple(c.shape)}")
     return c.clone()
 
-# %% ../nbs/04_kmeans.ipynb #66030b68
+# %% ../nbs/04_kmeans.ipynb #ff6f2298
 def _progress(start:int, n_starts:int, X, w, steps:list=None, verbose:bool=False):
     "A `lloyd` callback that records steps and/or updates a progress bar; returns (callback, bar)"
     if steps is None and not verbose: return None, None
@@ -121,7 +124,7 @@ def _progress(start:int, n_starts:int, X, w, steps:list=None, verbose:bool=False
         if bar is not None: bar.update(1); bar.set_postfix(inertia=calculate_inertia(X, centroids, labels, w))
     return callback, bar
 
-# %% ../nbs/04_kmeans.ipynb #b0aca549
+# %% ../nbs/04_kmeans.ipynb #71d2f0a7
 @patch
 def fit(self:KMeans,
     X, # (n, d) data: a tensor, NumPy array or nested list of numbers
@@ -140,7 +143,7 @@ def fit(self:KMeans,
         seeds = self._seed(work, g, w)
         steps = [(seeds.clone(), None)] if self.record_steps else None
         callback, bar = _progress(start, n_starts, work, w, steps, self.verbose)
-        run = lloyd(work, seeds, self.max_iter, tol, w, callback)
+        run = lloyd_fast(work, seeds, self.max_iter, tol, w, callback, self.chunk_bytes)
         if bar is not None: bar.close()
         if best is None or run[2] < best[0][2]: best = run, steps
     (centers, labels, self.inertia_, self.n_iter_), self.steps_ = best
@@ -151,13 +154,13 @@ def fit(self:KMeans,
     self.cluster_centers_, self.labels_ = self._out(self._centers), self._out(labels)
     return self
 
-# %% ../nbs/04_kmeans.ipynb #1fd0cb74
+# %% ../nbs/04_kmeans.ipynb #0c57af3b
 @patch
 def _out(self:KMeans, t:Tensor):
     "Give `t` back as the kind of data the model was fitted on"
     return t.cpu().numpy() if self._numpy else t
 
-# %% ../nbs/04_kmeans.ipynb #61a605d4
+# %% ../nbs/04_kmeans.ipynb #0f6226a8
 @patch
 def _prepare(self:KMeans, X)->Tensor:
     "Check `X` for a fitted model and put it where the centroids are"
@@ -172,7 +175,7 @@ def _result(self:KMeans, t:Tensor):
     "Give `t` back as the kind of data the last method was called with"
     return t.cpu().numpy() if self._numpy_in else t
 
-# %% ../nbs/04_kmeans.ipynb #fda2aa68
+# %% ../nbs/04_kmeans.ipynb #2d487ffd
 @patch
 def predict(self:KMeans,
     X, # (n, d) data with the features the model was fitted on
@@ -189,7 +192,7 @@ def fit_predict(self:KMeans,
     "Fit to `X` and return its labels"
     return self.fit(X, sample_weight).labels_
 
-# %% ../nbs/04_kmeans.ipynb #cc71751f
+# %% ../nbs/04_kmeans.ipynb #e11e58bb
 @patch
 def transform(self:KMeans,
     X, # (n, d) data with the features the model was fitted on
@@ -215,8 +218,8 @@ def score(self:KMeans,
     X = self._prepare(X)
     return -calculate_inertia(X, self._centers, assign_centroids(self._centers, X), as_weights(sample_weight, X))
 
-# %% ../nbs/04_kmeans.ipynb #99f5a165
-_PARAMS = 'n_clusters init n_init max_iter tol random_state device verbose record_steps'.split()
+# %% ../nbs/04_kmeans.ipynb #9955be50
+_PARAMS = 'n_clusters init n_init max_iter tol random_state device verbose record_steps chunk_bytes'.split()
 
 @patch
 def save(self:KMeans,
@@ -230,7 +233,7 @@ def save(self:KMeans,
     torch.save(dict(params=params, centers=self._centers.cpu(), labels=torch.as_tensor(self.labels_).cpu(),
                     inertia=self.inertia_, n_iter=self.n_iter_, numpy=self._numpy, version=1), path)
 
-# %% ../nbs/04_kmeans.ipynb #2b27f112
+# %% ../nbs/04_kmeans.ipynb #3aba7d54
 @patch(cls_method=True)
 def load(cls:KMeans,
     path, # File written by `KMeans.save`

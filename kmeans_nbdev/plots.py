@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['inertia_by_k', 'plot_inertia_by_k']
 
-# %% ../nbs/05_plots.ipynb #3d5be64c
+# %% ../nbs/05_plots.ipynb #b20a4ad6
 import math
 import torch
 import matplotlib.pyplot as plt
@@ -14,13 +14,13 @@ from fastcore.basics import patch
 from .data import plot_clusters
 from .kmeans import KMeans, as_data
 
-# %% ../nbs/05_plots.ipynb #b034b2a1
+# %% ../nbs/05_plots.ipynb #5821a9e0
 def _pick(n:int, most:int)->list:
     "At most `most` indices of `range(n)`, evenly spread, first and last included"
     if n <= most: return list(range(n))
     return sorted({round(i * (n - 1) / (most - 1)) for i in range(most)})
 
-# %% ../nbs/05_plots.ipynb #5abe58e6
+# %% ../nbs/05_plots.ipynb #1929767f
 @patch
 def _steps(self:KMeans)->list:
     "The recorded steps, or a clear error"
@@ -47,7 +47,7 @@ def plot_steps(self:KMeans,
     fig.tight_layout()
     return fig
 
-# %% ../nbs/05_plots.ipynb #51f30f95
+# %% ../nbs/05_plots.ipynb #b3211756
 @patch
 def animate(self:KMeans,
     X, # The (n, d) data the model was fitted on
@@ -68,7 +68,7 @@ def animate(self:KMeans,
     plt.close(fig)
     return anim
 
-# %% ../nbs/05_plots.ipynb #5cf750be
+# %% ../nbs/05_plots.ipynb #847a7181
 def inertia_by_k(
     X, # (n, d) data
     ks=range(1, 11), # The numbers of clusters to try
