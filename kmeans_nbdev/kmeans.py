@@ -6,7 +6,7 @@
 __all__ = ['SEEDINGS', 'ALGORITHMS', 'row_chunks', 'all_finite', 'feature_variance', 'as_data', 'as_weights', 'NotFittedError',
            'KMeans']
 
-# %% ../nbs/04_kmeans.ipynb #f9976794
+# %% ../nbs/04_kmeans.ipynb #de15678c
 import json, warnings
 import numpy as np
 import torch
@@ -19,7 +19,7 @@ from .init import random_centroids, initialize_centroids, kmeans_plusplus
 from .lloyd import assign_centroids, calculate_inertia
 from .engine import lloyd_fast, hamerly
 
-# %% ../nbs/04_kmeans.ipynb #efb57701
+# %% ../nbs/04_kmeans.ipynb #b11c62ed
 def row_chunks(
     X:Tensor, # (n, d) data
     chunk_bytes:int=2**22, # Bytes per chunk
@@ -36,11 +36,17 @@ def all_finite(
 def feature_variance(
     X:Tensor, # (n, d) data
 )->float: # Mean over features of each feature's variance
-    "Mean variance of the features of `X` (what `tol` is relative to), in float64, chunk by chunk"
-    mean = sum(c.double().sum(0) for c in row_chunks(X)) / len(X)
-    return (sum(((c.double() - mean) ** 2).sum(0) for c in row_chunks(X)) / len(X)).mean().item()
+    "Mean variance of the features of `X` (what `tol` is relative to), chunk by chunk, combined in float64"
+    n, mean, m2 = 0, 0., 0.
+    for c in row_chunks(X): # Chan et al.'s pairwise combination of per-chunk means and sums of squared deviations
+        v, m = torch.var_mean(c.float() if c.dtype in (torch.float16, torch.bfloat16) else c, 0, unbiased=False)
+        nc, m = len(c), m.double()
+        delta = m - mean
+        mean, m2 = mean + delta * nc / (n + nc), m2 + v.double() * nc + delta ** 2 * n * nc / (n + nc)
+        n += nc
+    return (m2 / n).mean().item()
 
-# %% ../nbs/04_kmeans.ipynb #dd9906b3
+# %% ../nbs/04_kmeans.ipynb #5ecec0b1
 def as_data(
     X, # (n, d) data: a tensor, NumPy array or nested list of numbers
     name:str='X', # What to call it in error messages
@@ -61,7 +67,7 @@ def as_data(
     if not all_finite(X): raise ValueError(f"{name} contains NaN or infinity")
     return X, is_numpy
 
-# %% ../nbs/04_kmeans.ipynb #3e3ebc7e
+# %% ../nbs/04_kmeans.ipynb #3f12c3cf
 def as_weights(
     sample_weight, # (n,) weights, or None
     X:Tensor, # The checked data they belong to
@@ -76,15 +82,15 @@ def as_weights(
     if not (w > 0).any(): raise ValueError("sample_weight must not be all zero")
     return w
 
-# %% ../nbs/04_kmeans.ipynb #f98792d1
+# %% ../nbs/04_kmeans.ipynb #ee9f5e93
 class NotFittedError(ValueError, AttributeError):
     "Raised when a model is used before `fit`"
 
-# %% ../nbs/04_kmeans.ipynb #f6251bd6
+# %% ../nbs/04_kmeans.ipynb #4e289165
 SEEDINGS = {'k-means++': kmeans_plusplus, 'random': random_centroids, 'farthest': initialize_centroids}
 ALGORITHMS = {'auto': hamerly, 'hamerly': hamerly, 'lloyd': lloyd_fast}
 
-# %% ../nbs/04_kmeans.ipynb #53e1ebb2
+# %% ../nbs/04_kmeans.ipynb #8767a370
 class KMeans:
     "K-means clustering with scikit-learn's interface, on PyTorch tensors, on the CPU or a GPU"
     def __init__(self,
@@ -106,7 +112,7 @@ class KMeans:
 
     def __repr__(self): return f"KMeans(n_clusters={self.n_clusters}, init={self.init!r}, random_state={self.random_state!r})"
 
-# %% ../nbs/04_kmeans.ipynb #937bf2d7
+# %% ../nbs/04_kmeans.ipynb #d788dafa
 @patch
 def _check(self:KMeans, X:Tensor)->int:
     "Check the settings against `X`; return the number of starts"
@@ -127,7 +133,7 @@ def _check(self:KMeans, X:Tensor)->int:
         return 1
     return self.n_init
 
-# %% ../nbs/04_kmeans.ipynb #6d704176
+# %% ../nbs/04_kmeans.ipynb #c69d9380
 @patch
 def _seed(self:KMeans, X:Tensor, generator:torch.Generator, w:Tensor=None)->Tensor:
     "Starting centroids for one start, checked"
@@ -138,7 +144,7 @@ def _seed(self:KMeans, X:Tensor, generator:torch.Generator, w:Tensor=None)->Tens
         raise ValueError(f"init must have shape ({self.n_clusters}, {X.shape[1]}), got {tuple(c.shape)}")
     return c.clone()
 
-# %% ../nbs/04_kmeans.ipynb #9412cb91
+# %% ../nbs/04_kmeans.ipynb #bf091cc6
 def _progress(start:int, n_starts:int, X, w, steps:list=None, verbose:bool=False):
     "A `lloyd` callback that records steps and/or updates a progress bar; returns (callback, bar)"
     if steps is None and not verbose: return None, None
@@ -149,7 +155,7 @@ def _progress(start:int, n_starts:int, X, w, steps:list=None, verbose:bool=False
         if bar is not None: bar.update(1); bar.set_postfix(inertia=calculate_inertia(X, centroids, labels, w))
     return callback, bar
 
-# %% ../nbs/04_kmeans.ipynb #a5f786b2
+# %% ../nbs/04_kmeans.ipynb #92943dd1
 @patch
 def fit(self:KMeans,
     X, # (n, d) data: a tensor, NumPy array or nested list of numbers
@@ -172,20 +178,20 @@ def fit(self:KMeans,
         if bar is not None: bar.close()
         if best is None or run[2] < best[0][2]: best = run, steps
     (centers, labels, self.inertia_, self.n_iter_), self.steps_ = best
-    if (found := len(labels.unique())) < self.n_clusters:
+    if (found := int((torch.bincount(labels, minlength=self.n_clusters) > 0).sum())) < self.n_clusters:
         warnings.warn(f"Number of distinct clusters ({found}) found smaller than n_clusters ({self.n_clusters}). "
                       "Possibly due to duplicate points in X.", RuntimeWarning)
     self._centers, self.n_features_in_ = centers.to(X.dtype), X.shape[1]
     self.cluster_centers_, self.labels_ = self._out(self._centers), self._out(labels)
     return self
 
-# %% ../nbs/04_kmeans.ipynb #ccbff02e
+# %% ../nbs/04_kmeans.ipynb #76943921
 @patch
 def _out(self:KMeans, t:Tensor):
     "Give `t` back as the kind of data the model was fitted on"
     return t.cpu().numpy() if self._numpy else t
 
-# %% ../nbs/04_kmeans.ipynb #e60ffb59
+# %% ../nbs/04_kmeans.ipynb #d81ed17f
 @patch
 def _prepare(self:KMeans, X)->Tensor:
     "Check `X` for a fitted model and put it where the centroids are"
@@ -200,7 +206,7 @@ def _result(self:KMeans, t:Tensor):
     "Give `t` back as the kind of data the last method was called with"
     return t.cpu().numpy() if self._numpy_in else t
 
-# %% ../nbs/04_kmeans.ipynb #7a22d1c0
+# %% ../nbs/04_kmeans.ipynb #71b41f0f
 @patch
 def predict(self:KMeans,
     X, # (n, d) data with the features the model was fitted on
@@ -217,7 +223,7 @@ def fit_predict(self:KMeans,
     "Fit to `X` and return its labels"
     return self.fit(X, sample_weight).labels_
 
-# %% ../nbs/04_kmeans.ipynb #984864d5
+# %% ../nbs/04_kmeans.ipynb #870c0c88
 @patch
 def transform(self:KMeans,
     X, # (n, d) data with the features the model was fitted on
@@ -243,7 +249,7 @@ def score(self:KMeans,
     X = self._prepare(X)
     return -calculate_inertia(X, self._centers, assign_centroids(self._centers, X), as_weights(sample_weight, X))
 
-# %% ../nbs/04_kmeans.ipynb #ac611f55
+# %% ../nbs/04_kmeans.ipynb #649339d4
 _PARAMS = 'n_clusters init n_init max_iter tol random_state device verbose record_steps algorithm chunk_bytes'.split()
 
 @patch
@@ -258,7 +264,7 @@ def save(self:KMeans,
     torch.save(dict(params=params, centers=self._centers.cpu(), labels=torch.as_tensor(self.labels_).cpu(),
                     inertia=self.inertia_, n_iter=self.n_iter_, numpy=self._numpy, version=1), path)
 
-# %% ../nbs/04_kmeans.ipynb #5fb6f986
+# %% ../nbs/04_kmeans.ipynb #727a8a36
 @patch(cls_method=True)
 def load(cls:KMeans,
     path, # File written by `KMeans.save`
