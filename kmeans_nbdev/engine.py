@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'LloydPass', 'global_means', 'lloyd_fast', 'hamerly']
 
-# %% ../nbs/06_engine.ipynb #393de408
+# %% ../nbs/06_engine.ipynb #38126437
 import torch
 from torch import Tensor
 from fastcore.basics import patch
 from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
 from .scale import distributed, all_sum, all_true, _all_gather_rows
 
-# %% ../nbs/06_engine.ipynb #24069d15
+# %% ../nbs/06_engine.ipynb #57085718
 def chunk_rows(
     n_features:int, # d
     n_clusters:int, # k
@@ -22,7 +22,7 @@ def chunk_rows(
     "How many rows of data one chunk may hold within `chunk_bytes`"
     return max(64, chunk_bytes // ((n_features + 2 + 2 * n_clusters) * itemsize))
 
-# %% ../nbs/06_engine.ipynb #e0c302f6
+# %% ../nbs/06_engine.ipynb #074b4094
 def augmented_centroids(
     centroids:Tensor, # (k, d) centroids
     dtype=None, # Dtype of the result; None keeps the centroids'
@@ -31,7 +31,7 @@ def augmented_centroids(
     c = centroids.to(dtype or centroids.dtype)
     return torch.cat([-2 * c.T, (c * c).sum(1)[None], torch.ones_like(c[:, 0])[None]]).contiguous()
 
-# %% ../nbs/06_engine.ipynb #20112fa4
+# %% ../nbs/06_engine.ipynb #ed9a0701
 def packed_argmin(
     D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else `D.min(1)`
     work:Tensor=None, # (m, k) int32 buffer to pack into; None allocates one
@@ -48,7 +48,7 @@ def packed_argmin(
     if len(wrong): idx[wrong] = D[wrong].argmin(1)
     return values, idx
 
-# %% ../nbs/06_engine.ipynb #ff8cb763
+# %% ../nbs/06_engine.ipynb #67c9bd6d
 class LloydPass:
     "Buffers and precomputed norms for repeated assign-and-accumulate passes over the same data"
     def __init__(self,
@@ -56,6 +56,7 @@ class LloydPass:
         n_clusters:int, # k
         sample_weight:Tensor=None, # (n,) weights, or None
         chunk_bytes:int=2**23, # Memory budget for the chunk buffers
+        keep_norms:bool=False, # Keep every point's squared norm in `x2` (Hamerly's bounds need them)
     ):
         n, d = X.shape
         self.X, self.w, self.k = X.contiguous(), sample_weight, n_clusters
@@ -65,26 +66,36 @@ class LloydPass:
         self.xa = torch.empty(self.rows, d + 2, **kw)
         self.xa[:, d] = 1
         self.table, self.work = torch.empty(self.rows, n_clusters, **kw), torch.empty(self.rows, n_clusters, device=X.device, dtype=torch.int32)
-        self.x2 = torch.cat([(c.to(self.dtype) ** 2).sum(1) for c in X.split(self.rows)])
-        self.labels, self.mins = torch.empty(n, dtype=torch.long, device=X.device), torch.empty(n, **kw)
+        self.x2 = torch.cat([self.norms(c) for c in X.split(self.rows)]) if keep_norms else None
+        self.labels = torch.full((n,), -1, dtype=torch.long, device=X.device)
 
-# %% ../nbs/06_engine.ipynb #5a7617c2
+    def norms(self, chunk:Tensor)->Tensor:
+        "Squared norm of each row of `chunk`, in the working dtype"
+        chunk = chunk.to(self.dtype)
+        return torch.einsum('ij,ij->i', chunk, chunk)
+
+# %% ../nbs/06_engine.ipynb #4613cda6
 @patch
 def __call__(self:LloydPass,
     centroids:Tensor, # (k, d) centroids to assign to
     update:bool=True, # Also accumulate per-centroid sums and counts
-)->tuple: # `(sums, counts)`, or `(None, None)` without `update`; labels and mins are in `self`
+)->tuple: # `(sums, counts)`, or `(None, None)` without `update`; labels, changes and inertia are in `self`
     "Assign every point to its nearest centroid, chunk by chunk, accumulating what the update needs"
-    d, ca = self.X.shape[1], augmented_centroids(centroids, self.dtype)
-    sums = torch.zeros(self.k, d, device=self.X.device, dtype=self.dtype) if update else None
+    d, ca, dev = self.X.shape[1], augmented_centroids(centroids, self.dtype), self.X.device
+    sums = torch.zeros(self.k, d, device=dev, dtype=self.dtype) if update else None
+    self.changed, self.total = torch.zeros((), dtype=torch.long, device=dev), torch.zeros((), dtype=torch.float64, device=dev)
     for start in range(0, len(self.X), self.rows):
         stop = min(start + self.rows, len(self.X)); m = stop - start
         xa, table = self.xa[:m], self.table[:m]
         chunk = self.X[start:stop]
-        xa[:, :d].copy_(chunk); xa[:, d + 1].copy_(self.x2[start:stop])
+        xa[:, :d].copy_(chunk)
+        xa[:, d + 1].copy_(self.norms(chunk) if self.x2 is None else self.x2[start:stop])
         torch.mm(xa, ca, out=table)
         mins, labels = packed_argmin(table, self.work[:m])
-        self.mins[start:stop], self.labels[start:stop] = mins, labels
+        self.changed += (self.labels[start:stop] != labels).sum()
+        self.labels[start:stop] = labels
+        mins = mins.clamp_min(0).double()
+        self.total += mins.sum() if self.w is None else mins @ self.w[start:stop].double()
         if not update: continue
         if chunk.dtype != self.dtype: chunk = chunk.to(self.dtype)  # half precision: sum in float32
         sums.index_add_(0, labels, chunk if self.w is None else chunk * self.w[start:stop, None])
@@ -92,77 +103,13 @@ def __call__(self:LloydPass,
     counts = torch.bincount(self.labels, weights=self.w, minlength=self.k).to(self.dtype)
     return sums, counts
 
-# %% ../nbs/06_engine.ipynb #60f1fdb9
+# %% ../nbs/06_engine.ipynb #a3442356
 @patch
 def inertia(self:LloydPass)->float:
     "Inertia of the latest pass: the (weighted) sum of each point's squared distance to its centroid"
-    mins = self.mins.clamp_min(0).double()
-    return all_sum(mins.sum() if self.w is None else mins @ self.w.double()).item()
+    return all_sum(self.total.clone()).item()
 
-# %% ../nbs/06_engine.ipynb #2ee8fcca
-def global_means(
-    sums:Tensor, # (k, d) this process's sums per centroid
-    counts:Tensor, # (k,) this process's total weight per centroid
-    labels:Tensor, # (n,) this process's labels
-    data, # (n, d) this process's rows (a tensor or a `RowSource`)
-    distances:Tensor, # (n,) squared distance of each row to its centroid
-    centroids:Tensor, # (k, d) the centroids the labels were made with
-    sample_weight:Tensor=None, # (n,) weights, or None
-)->Tensor: # (k, d) the new centroids, the same in every process
-    "New centroids from (all processes') sums and counts, relocating empty clusters as scikit-learn does"
-    all_sum(sums); all_sum(counts)
-    if (counts == 0).any():
-        far = distances.topk(min(int((counts == 0).sum()), len(distances))).indices
-        rows, d2, lab = data[far].to(sums.dtype), distances[far], labels[far]
-        w = torch.ones(len(far), dtype=sums.dtype, device=sums.device) if sample_weight is None else sample_weight[far]
-        if distributed(): rows, d2, lab, w = (_all_gather_rows(t) for t in (rows, d2[:, None], lab[:, None], w[:, None]))
-        if distributed(): d2, lab, w = d2[:, 0], lab[:, 0], w[:, 0]
-        relocate_empty_clusters(sums, counts, lab, rows, d2, w)
-    return centroid_means(sums, counts, centroids)
-
-# %% ../nbs/06_engine.ipynb #457168f5
-def lloyd_fast(
-    data:Tensor, # (n, d) points
-    centroids:Tensor, # (k, d) starting centroids
-    max_iter:int=300, # Most steps to take
-    tol:float=1e-4, # Stop once the summed squared centroid shift is at most this
-    sample_weight:Tensor=None, # (n,) weight of each point; None weighs all equally
-    callback=None, # Called as `callback(step, centroids, labels)` after each step
-    chunk_bytes:int=2**23, # Memory budget for one chunk's buffers
-)->tuple: # `(centroids, labels, inertia, n_iter)`, as `lloyd` returns them
-    "Lloyd's algorithm as `lloyd` runs it, one chunked pass over the data per step"
-    lp = LloydPass(data, len(centroids), sample_weight, chunk_bytes)
-    centroids, previous, settled = centroids.to(lp.dtype), None, False
-    for step in range(1, max_iter + 1):
-        sums, counts = lp(centroids)
-        new = global_means(sums, counts, lp.labels, lp.X, lp.mins, centroids, sample_weight)
-        settled = previous is not None and all_true(torch.equal(lp.labels, previous), data.device)
-        shift, centroids = centroid_shift(centroids, new), new
-        if callback is not None: callback(step, centroids, lp.labels)
-        if settled or shift <= tol: break
-        previous = lp.labels.clone() if previous is None else previous.copy_(lp.labels)
-    if not settled: lp(centroids, update=False)
-    return centroids, lp.labels, lp.inertia(), step
-
-# %% ../nbs/06_engine.ipynb #e6f40b3b
-@patch
-def nearest_two(self:LloydPass,
-    rows:Tensor, # Indices of the rows to look at
-    centroids:Tensor, # (k, d) centroids
-)->tuple: # `(labels, best, second)`: nearest centroid and the squared distances to the nearest and second nearest
-    "Nearest centroid and the two smallest squared distances, for the given rows, in gathered chunks"
-    d, ca = self.X.shape[1], augmented_centroids(centroids, self.dtype)
-    out = [], [], []
-    for r in rows.split(self.rows):
-        m = len(r); xa, table = self.xa[:m], self.table[:m]
-        xa[:, :d].copy_(self.X[r]); xa[:, d + 1].copy_(self.x2[r])
-        torch.mm(xa, ca, out=table)
-        best, labels = packed_argmin(table, self.work[:m])
-        second = table.scatter_(1, labels[:, None], float('inf')).amin(1)
-        for o, v in zip(out, (labels, best, second)): o.append(v)
-    return tuple(torch.cat(o) for o in out)
-
-# %% ../nbs/06_engine.ipynb #6c70273f
+# %% ../nbs/06_engine.ipynb #e271175c
 @patch
 def accumulate(self:LloydPass,
     labels:Tensor, # (n,) label of every point
@@ -183,9 +130,72 @@ def own_distances(self:LloydPass,
     return torch.cat([((self.X[s:s + self.rows].to(self.dtype) - centroids[labels[s:s + self.rows]]) ** 2).sum(1)
                       for s in range(0, len(self.X), self.rows)])
 
-# %% ../nbs/06_engine.ipynb #da177d79
+# %% ../nbs/06_engine.ipynb #54837089
+def global_means(
+    sums:Tensor, # (k, d) this process's sums per centroid
+    counts:Tensor, # (k,) this process's total weight per centroid
+    labels:Tensor, # (n,) this process's labels
+    data, # (n, d) this process's rows (a tensor or a `RowSource`)
+    distances, # A function giving the (n,) squared distance of each row to its centroid, called if a cluster is empty
+    centroids:Tensor, # (k, d) the centroids the labels were made with
+    sample_weight:Tensor=None, # (n,) weights, or None
+)->Tensor: # (k, d) the new centroids, the same in every process
+    "New centroids from (all processes') sums and counts, relocating empty clusters as scikit-learn does"
+    all_sum(sums); all_sum(counts)
+    if (counts == 0).any():
+        distances = distances()
+        far = distances.topk(min(int((counts == 0).sum()), len(distances))).indices
+        rows, d2, lab = data[far].to(sums.dtype), distances[far], labels[far]
+        w = torch.ones(len(far), dtype=sums.dtype, device=sums.device) if sample_weight is None else sample_weight[far]
+        if distributed(): rows, d2, lab, w = (_all_gather_rows(t) for t in (rows, d2[:, None], lab[:, None], w[:, None]))
+        if distributed(): d2, lab, w = d2[:, 0], lab[:, 0], w[:, 0]
+        relocate_empty_clusters(sums, counts, lab, rows, d2, w)
+    return centroid_means(sums, counts, centroids)
+
+# %% ../nbs/06_engine.ipynb #60e6445f
+def lloyd_fast(
+    data:Tensor, # (n, d) points
+    centroids:Tensor, # (k, d) starting centroids
+    max_iter:int=300, # Most steps to take
+    tol:float=1e-4, # Stop once the summed squared centroid shift is at most this
+    sample_weight:Tensor=None, # (n,) weight of each point; None weighs all equally
+    callback=None, # Called as `callback(step, centroids, labels)` after each step
+    chunk_bytes:int=2**23, # Memory budget for one chunk's buffers
+)->tuple: # `(centroids, labels, inertia, n_iter)`, as `lloyd` returns them
+    "Lloyd's algorithm as `lloyd` runs it, one chunked pass over the data per step"
+    lp = LloydPass(data, len(centroids), sample_weight, chunk_bytes)
+    centroids, settled = centroids.to(lp.dtype), False
+    for step in range(1, max_iter + 1):
+        sums, counts = lp(centroids)
+        settled = step > 1 and all_true(int(lp.changed) == 0, data.device)
+        new = global_means(sums, counts, lp.labels, lp.X, lambda: lp.own_distances(lp.labels, centroids), centroids, sample_weight)
+        shift, centroids = centroid_shift(centroids, new), new
+        if callback is not None: callback(step, centroids, lp.labels)
+        if settled or shift <= tol: break
+    if not settled: lp(centroids, update=False)
+    return centroids, lp.labels, lp.inertia(), step
+
+# %% ../nbs/06_engine.ipynb #ea7ff225
+@patch
+def nearest_two(self:LloydPass,
+    rows:Tensor, # Indices of the rows to look at
+    centroids:Tensor, # (k, d) centroids
+)->tuple: # `(labels, best, second)`: nearest centroid and the squared distances to the nearest and second nearest
+    "Nearest centroid and the two smallest squared distances, for the given rows, in gathered chunks"
+    d, ca = self.X.shape[1], augmented_centroids(centroids, self.dtype)
+    out = [], [], []
+    for r in rows.split(self.rows):
+        m = len(r); xa, table = self.xa[:m], self.table[:m]
+        xa[:, :d].copy_(self.X[r]); xa[:, d + 1].copy_(self.x2[r])
+        torch.mm(xa, ca, out=table)
+        best, labels = packed_argmin(table, self.work[:m])
+        second = table.scatter_(1, labels[:, None], float('inf')).amin(1)
+        for o, v in zip(out, (labels, best, second)): o.append(v)
+    return tuple(torch.cat(o) for o in out)
+
+# %% ../nbs/06_engine.ipynb #1d43da27
 def _bounded_assign(lp, centroids, labels, upper, lower):
-    "Update `labels`, `upper`, `lower` in place for the points whose bounds don't prove their centroid; return how many"
+    "Update `labels`, `upper`, `lower` in place for the points whose bounds don't prove their centroid; return (looked, changed)"
     c = centroids.double()
     slack = (lp.X.shape[1] + 4) * torch.finfo(lp.dtype).eps * (lp.x2.double() + (c * c).sum(1).max())
     half_gap = torch.cdist(c, c).fill_diagonal_(float('inf')).amin(1) / 2 if len(c) > 1 else torch.full((1,), float('inf'))
@@ -193,12 +203,14 @@ def _bounded_assign(lp, centroids, labels, upper, lower):
     rows = (upper ** 2 + 2 * slack >= bound ** 2).nonzero()[:, 0]
     if len(rows):
         lab, best, second = lp.nearest_two(rows, centroids)
+        changed = int((labels[rows] != lab).sum())
         labels[rows] = lab
         upper[rows] = (best.double() + slack[rows]).sqrt()
         lower[rows] = (second.double() - slack[rows]).clamp_min(0).sqrt()
-    return len(rows)
+        return len(rows), changed
+    return 0, 0
 
-# %% ../nbs/06_engine.ipynb #c465a0cb
+# %% ../nbs/06_engine.ipynb #45ebbd4c
 def hamerly(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -210,26 +222,24 @@ def hamerly(
     looked:list=None, # If a list, the number of points whose distances were computed is appended at each step
 )->tuple: # `(centroids, labels, inertia, n_iter)`, as `lloyd` returns them
     "Lloyd's algorithm, step for step, skipping the points whose nearest centroid provably can't have changed"
-    lp = LloydPass(data, len(centroids), sample_weight, chunk_bytes)
-    n, dev = len(data), data.device
-    labels = torch.zeros(n, dtype=torch.long, device=dev)
+    lp = LloydPass(data, len(centroids), sample_weight, chunk_bytes, keep_norms=True)
+    n, dev, labels = len(data), data.device, lp.labels  # labels start at -1: every point is looked at in step 1
     upper = torch.full((n,), float('inf'), dtype=torch.float64, device=dev)
     lower = torch.zeros(n, dtype=torch.float64, device=dev)
-    centroids, previous, settled = centroids.to(lp.dtype), None, False
+    centroids, settled = centroids.to(lp.dtype), False
     for step in range(1, max_iter + 1):
-        n_looked = _bounded_assign(lp, centroids, labels, upper, lower)
+        n_looked, n_changed = _bounded_assign(lp, centroids, labels, upper, lower)
         if looked is not None: looked.append(n_looked)
         sums, counts = lp.accumulate(labels)
         empty = bool(all_sum(counts.clone()).eq(0).any())
-        new = global_means(sums, counts, labels, lp.X, lp.own_distances(labels, centroids) if empty else None, centroids, sample_weight)
+        new = global_means(sums, counts, labels, lp.X, lambda: lp.own_distances(labels, centroids), centroids, sample_weight)
         if empty: upper.fill_(float('inf'))  # a relocated centroid breaks the bounds' bookkeeping: look at everyone again
-        settled = previous is not None and all_true(torch.equal(labels, previous), dev)
+        settled = step > 1 and all_true(n_changed == 0, dev)
         shift, moved = centroid_shift(centroids, new), (new - centroids).double().norm(dim=1)
         upper += moved[labels]; lower.sub_(moved.max()).clamp_min_(0)
         centroids = new
         if callback is not None: callback(step, centroids, labels)
         if settled or shift <= tol: break
-        previous = labels.clone() if previous is None else previous.copy_(labels)
     if not settled: _bounded_assign(lp, centroids, labels, upper, lower)
     d2 = lp.own_distances(labels, centroids).double()
     inertia = all_sum(d2.sum() if sample_weight is None else d2 @ sample_weight.double()).item()
