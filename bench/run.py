@@ -13,7 +13,7 @@ markdown tables. Every library gets the same data and the same initial centroids
 - Peak memory is the largest rise of anonymous resident memory (RssAnon) during one fit, sampled every millisecond in
   a fresh process (after a small warm-up fit), relative to the data's size.
 """
-import argparse, json, math, os, platform, sys, threading, time
+import argparse, json, math, os, platform, subprocess, sys, threading, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -81,7 +81,7 @@ def run_broadcast(X, init, iters):
 
 def floor_mm(X, init, iters):
     "A bare chunked torch.mm of the step's shapes, `iters` times: no library can do a step faster"
-    rows = chunk_rows(X.shape[1], len(init))
+    rows = chunk_rows(X.shape[1], len(init))  # the same chunks as kmeans_nbdev
     out = torch.empty(rows, len(init)); ct = init.T.contiguous()
     for _ in range(iters):
         for s in range(0, len(X), rows):
@@ -152,6 +152,68 @@ def converge_case(n, d, k, repeat):
             res[f'scikit-learn {alg}'] = dict(seconds=t, inertia=km.inertia_, n_iter=km.n_iter_)
     return res
 
+def out_of_core_case(gb=2.0, budget=2**28, d=64, k=64, i1=1, i2=3):
+    "Seconds per Lloyd iteration and peak anonymous memory, fitting a memory-mapped .npy file of `gb` GB"
+    import tempfile
+    path = Path(tempfile.mkdtemp())/'big.npy'
+    n = int(gb * 2**30) // (4 * d)
+    mm = np.lib.format.open_memmap(path, mode='w+', dtype=np.float32, shape=(n, d))
+    g = np.random.default_rng(0)
+    for s in range(0, n, 2**20): mm[s:s + 2**20] = g.random((min(2**20, n - s), d), dtype=np.float32)
+    mm.flush(); del mm
+    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_='65536')
+    r = subprocess.run([sys.executable, __file__, '--ooc-child', str(path), str(k), str(budget), str(i1), str(i2)],
+                       capture_output=True, text=True, env=env)
+    path.unlink()
+    if r.returncode: return dict(error=r.stderr[-500:])
+    res = json.loads(r.stdout.strip().splitlines()[-1])
+    return dict(file_gb=gb, rows=n, d=d, k=k, budget_mb=budget / 2**20, **res)
+
+def ooc_child(path, k, budget, i1, i2):
+    X = np.load(path, mmap_mode='r')
+    init = np.array(X[:k])
+    times = {}
+    with PeakMemory() as pm:
+        for it in (i1, i2):
+            s = time.perf_counter(); KMeans(k, init=init, max_iter=it, tol=0, algorithm='lloyd', chunk_bytes=budget).fit(X)
+            times[it] = time.perf_counter() - s
+    per = (times[i2] - times[i1]) / (i2 - i1)
+    print(json.dumps(dict(s_per_iter=per, fixed_s=times[i1] - i1 * per, peak_anon_mb=pm.peak / 2**20)))
+
+DIST_SCRIPT = """
+import json, sys, time, numpy as np, torch, torch.distributed as dist
+from kmeans_nbdev import KMeans
+n, d, k, i1, i2 = map(int, sys.argv[1:6])
+world = int(__import__('os').environ.get('WORLD_SIZE', '1'))
+if world > 1: dist.init_process_group('gloo')
+rank = dist.get_rank() if world > 1 else 0
+X = torch.rand(n, d, generator=torch.Generator().manual_seed(0))
+init = X[:k].clone()
+shard = X[rank * n // world:(rank + 1) * n // world].clone(); del X
+def t(it):
+    best = 1e9
+    for _ in range(2):
+        s = time.perf_counter(); km = KMeans(k, init=init, max_iter=it, tol=0, algorithm='lloyd').fit(shard)
+        best = min(best, time.perf_counter() - s)
+    return best, km
+(t1, _), (t2, km) = t(i1), t(i2)
+if rank == 0: print(json.dumps(dict(processes=world, threads_each=torch.get_num_threads(), ms_per_iter=1000 * (t2 - t1) / (i2 - i1), inertia=km.inertia_)))
+if world > 1: dist.destroy_process_group()
+"""
+
+def distributed_case(n=400_000, d=32, k=64, i1=2, i2=6):
+    "Lloyd iteration time on the same data: one process with all threads, and two gloo processes of one thread each"
+    import tempfile, socket
+    script = Path(tempfile.mkdtemp())/'dist_bench.py'; script.write_text(DIST_SCRIPT)
+    out = []
+    for nproc in (1, 2):
+        with socket.socket() as sk: sk.bind(('127.0.0.1', 0)); port = sk.getsockname()[1]
+        cmd = [sys.executable, '-m', 'torch.distributed.run', f'--nproc_per_node={nproc}', '--master_addr=127.0.0.1',
+               f'--master_port={port}', str(script)] if nproc > 1 else [sys.executable, str(script)]
+        r = subprocess.run(cmd + list(map(str, (n, d, k, i1, i2))), capture_output=True, text=True, timeout=600)
+        out.append(json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else dict(processes=nproc, error=r.stderr[-500:]))
+    return dict(n=n, d=d, k=k, runs=out)
+
 def table(rows, ref_names=('scikit-learn lloyd', 'faiss-cpu', 'torch.mm floor')):
     refs = [r for r in ref_names if r in rows]
     lines = ['| library | ms/iter | fixed ms | ' + ' | '.join(f'x {r}' for r in refs) + ' | peak mem / data | inertia |',
@@ -178,10 +240,15 @@ def main():
     p.add_argument('--quick', action='store_true', help='small sizes only, for a smoke test')
     p.add_argument('--out', default=str(Path(__file__).with_name('results.json')))
     p.add_argument('--mem-child', nargs=5, help=argparse.SUPPRESS)
+    p.add_argument('--ooc-child', nargs=5, help=argparse.SUPPRESS)
+    p.add_argument('--only', choices=['lloyd', 'scale'], help='run only one part')
     args = p.parse_args()
     if args.mem_child:
         name, *sizes = args.mem_child
         return mem_child(name, *map(int, sizes))
+    if args.ooc_child:
+        path, *sizes = args.ooc_child
+        return ooc_child(path, *map(int, sizes))
     peers = PEERS()
     cases = [(50_000, 2, 6, 3, 8, 3)] if args.quick else \
             [(200_000, 32, 64, 3, 8, 3), (1_000_000, 64, 256, 2, 5, 2), (50_000, 2, 6, 3, 8, 3)]
@@ -189,21 +256,31 @@ def main():
                cpu=platform.processor() or platform.machine(), cores=os.cpu_count(),
                sklearn=getattr(sklearn, '__version__', None), faiss=getattr(faiss, '__version__', None),
                fast_pytorch_kmeans=getattr(fast_pytorch_kmeans, '__version__', 'installed' if fast_pytorch_kmeans else None))
-    results = dict(env=env, lloyd={}, seeding={}, converge={})
-    for n, d, k, i1, i2, rep in cases:
-        key = f"n={n} d={d} k={k}"
-        print(f"Lloyd iteration, {key}", file=sys.stderr)
-        results['lloyd'][key] = lloyd_case(n, d, k, i1, i2, rep, peers)
-    sn, sd, sk = (50_000, 2, 6) if args.quick else (200_000, 32, 64)
-    results['seeding'][f"n={sn} d={sd} k={sk}"] = seeding_case(sn, sd, sk, 2)
-    results['converge'][f"n={sn} d={sd} k={sk}"] = converge_case(sn, sd, sk, 2)
-    Path(args.out).write_text(json.dumps(results, indent=1))
+    out = Path(args.out)
+    results = json.loads(out.read_text()) if args.only and out.exists() else {}
+    results['env'] = env
+    if args.only != 'scale':
+        results.update(lloyd={}, seeding={}, converge={})
+        for n, d, k, i1, i2, rep in cases:
+            key = f"n={n} d={d} k={k}"
+            print(f"Lloyd iteration, {key}", file=sys.stderr)
+            results['lloyd'][key] = lloyd_case(n, d, k, i1, i2, rep, peers)
+        sn, sd, sk = (50_000, 2, 6) if args.quick else (200_000, 32, 64)
+        results['seeding'][f"n={sn} d={sd} k={sk}"] = seeding_case(sn, sd, sk, 2)
+        results['converge'][f"n={sn} d={sd} k={sk}"] = converge_case(sn, sd, sk, 2)
+    if args.only != 'lloyd':
+        print("out-of-core and distributed", file=sys.stderr)
+        results['out_of_core'] = out_of_core_case(0.1 if args.quick else 2.0, 2**24 if args.quick else 2**28)
+        results['distributed'] = distributed_case(*((40_000, 8, 16) if args.quick else ()))
+    out.write_text(json.dumps(results, indent=1))
     print(f"# kmeans_nbdev benchmark\n\n{env}\n")
-    for key, rows in results['lloyd'].items(): print(f"## Lloyd iteration, {key}\n\n{table(rows)}\n")
-    for key, rows in results['seeding'].items():
+    for key, rows in results.get('lloyd', {}).items(): print(f"## Lloyd iteration, {key}\n\n{table(rows)}\n")
+    for key, rows in results.get('seeding', {}).items():
         print(f"## k-means++ seeding, {key}\n\n" + '\n'.join(f"- {n}: {ms:.0f} ms" for n, ms in rows.items()) + '\n')
-    for key, rows in results['converge'].items():
+    for key, rows in results.get('converge', {}).items():
         print(f"## Time to converge (tol=1e-4, same start), {key}\n\n" +
               '\n'.join(f"- {n}: {r['seconds']:.3f} s, {r['n_iter']} iterations, inertia {r['inertia']:.6g}" for n, r in rows.items()))
+    if 'out_of_core' in results: print(f"\n## Out-of-core\n\n{results['out_of_core']}")
+    if 'distributed' in results: print(f"\n## Distributed\n\n{results['distributed']}")
 
 if __name__ == '__main__': main()

@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'LloydPass', 'global_means', 'lloyd_fast', 'hamerly']
 
-# %% ../nbs/06_engine.ipynb #38126437
+# %% ../nbs/06_engine.ipynb #47fb032e
 import torch
 from torch import Tensor
 from fastcore.basics import patch
 from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
 from .scale import distributed, all_sum, all_true, _all_gather_rows
 
-# %% ../nbs/06_engine.ipynb #57085718
+# %% ../nbs/06_engine.ipynb #cb040463
 def chunk_rows(
     n_features:int, # d
     n_clusters:int, # k
@@ -20,9 +20,9 @@ def chunk_rows(
     itemsize:int=4, # Bytes per number
 )->int: # Rows per chunk: at least 64
     "How many rows of data one chunk may hold within `chunk_bytes`"
-    return max(64, chunk_bytes // ((n_features + 2 + 2 * n_clusters) * itemsize))
+    return max(64, chunk_bytes // ((2 * n_features + 2 + 2 * n_clusters) * itemsize))
 
-# %% ../nbs/06_engine.ipynb #074b4094
+# %% ../nbs/06_engine.ipynb #d83df1e2
 def augmented_centroids(
     centroids:Tensor, # (k, d) centroids
     dtype=None, # Dtype of the result; None keeps the centroids'
@@ -31,7 +31,7 @@ def augmented_centroids(
     c = centroids.to(dtype or centroids.dtype)
     return torch.cat([-2 * c.T, (c * c).sum(1)[None], torch.ones_like(c[:, 0])[None]]).contiguous()
 
-# %% ../nbs/06_engine.ipynb #ed9a0701
+# %% ../nbs/06_engine.ipynb #ba0fe153
 def packed_argmin(
     D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else `D.min(1)`
     work:Tensor=None, # (m, k) int32 buffer to pack into; None allocates one
@@ -48,7 +48,7 @@ def packed_argmin(
     if len(wrong): idx[wrong] = D[wrong].argmin(1)
     return values, idx
 
-# %% ../nbs/06_engine.ipynb #67c9bd6d
+# %% ../nbs/06_engine.ipynb #e0a680f0
 class LloydPass:
     "Buffers and precomputed norms for repeated assign-and-accumulate passes over the same data"
     def __init__(self,
@@ -56,7 +56,6 @@ class LloydPass:
         n_clusters:int, # k
         sample_weight:Tensor=None, # (n,) weights, or None
         chunk_bytes:int=2**23, # Memory budget for the chunk buffers
-        keep_norms:bool=False, # Keep every point's squared norm in `x2` (Hamerly's bounds need them)
     ):
         n, d = X.shape
         self.X, self.w, self.k = X.contiguous(), sample_weight, n_clusters
@@ -66,7 +65,7 @@ class LloydPass:
         self.xa = torch.empty(self.rows, d + 2, **kw)
         self.xa[:, d] = 1
         self.table, self.work = torch.empty(self.rows, n_clusters, **kw), torch.empty(self.rows, n_clusters, device=X.device, dtype=torch.int32)
-        self.x2 = torch.cat([self.norms(c) for c in X.split(self.rows)]) if keep_norms else None
+        self.x2 = torch.cat([self.norms(c) for c in X.split(self.rows)])
         self.labels = torch.full((n,), -1, dtype=torch.long, device=X.device)
 
     def norms(self, chunk:Tensor)->Tensor:
@@ -74,7 +73,7 @@ class LloydPass:
         chunk = chunk.to(self.dtype)
         return torch.einsum('ij,ij->i', chunk, chunk)
 
-# %% ../nbs/06_engine.ipynb #4613cda6
+# %% ../nbs/06_engine.ipynb #af011c2f
 @patch
 def __call__(self:LloydPass,
     centroids:Tensor, # (k, d) centroids to assign to
@@ -89,7 +88,7 @@ def __call__(self:LloydPass,
         xa, table = self.xa[:m], self.table[:m]
         chunk = self.X[start:stop]
         xa[:, :d].copy_(chunk)
-        xa[:, d + 1].copy_(self.norms(chunk) if self.x2 is None else self.x2[start:stop])
+        xa[:, d + 1].copy_(self.x2[start:stop])
         torch.mm(xa, ca, out=table)
         mins, labels = packed_argmin(table, self.work[:m])
         self.changed += (self.labels[start:stop] != labels).sum()
@@ -103,13 +102,13 @@ def __call__(self:LloydPass,
     counts = torch.bincount(self.labels, weights=self.w, minlength=self.k).to(self.dtype)
     return sums, counts
 
-# %% ../nbs/06_engine.ipynb #a3442356
+# %% ../nbs/06_engine.ipynb #ed99a160
 @patch
 def inertia(self:LloydPass)->float:
     "Inertia of the latest pass: the (weighted) sum of each point's squared distance to its centroid"
     return all_sum(self.total.clone()).item()
 
-# %% ../nbs/06_engine.ipynb #e271175c
+# %% ../nbs/06_engine.ipynb #76b7b8bb
 @patch
 def accumulate(self:LloydPass,
     labels:Tensor, # (n,) label of every point
@@ -130,7 +129,7 @@ def own_distances(self:LloydPass,
     return torch.cat([((self.X[s:s + self.rows].to(self.dtype) - centroids[labels[s:s + self.rows]]) ** 2).sum(1)
                       for s in range(0, len(self.X), self.rows)])
 
-# %% ../nbs/06_engine.ipynb #54837089
+# %% ../nbs/06_engine.ipynb #88782150
 def global_means(
     sums:Tensor, # (k, d) this process's sums per centroid
     counts:Tensor, # (k,) this process's total weight per centroid
@@ -152,7 +151,7 @@ def global_means(
         relocate_empty_clusters(sums, counts, lab, rows, d2, w)
     return centroid_means(sums, counts, centroids)
 
-# %% ../nbs/06_engine.ipynb #60e6445f
+# %% ../nbs/06_engine.ipynb #029cd820
 def lloyd_fast(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -175,7 +174,7 @@ def lloyd_fast(
     if not settled: lp(centroids, update=False)
     return centroids, lp.labels, lp.inertia(), step
 
-# %% ../nbs/06_engine.ipynb #ea7ff225
+# %% ../nbs/06_engine.ipynb #1974a582
 @patch
 def nearest_two(self:LloydPass,
     rows:Tensor, # Indices of the rows to look at
@@ -193,7 +192,7 @@ def nearest_two(self:LloydPass,
         for o, v in zip(out, (labels, best, second)): o.append(v)
     return tuple(torch.cat(o) for o in out)
 
-# %% ../nbs/06_engine.ipynb #1d43da27
+# %% ../nbs/06_engine.ipynb #23690d8c
 def _bounded_assign(lp, centroids, labels, upper, lower):
     "Update `labels`, `upper`, `lower` in place for the points whose bounds don't prove their centroid; return (looked, changed)"
     c = centroids.double()
@@ -210,7 +209,7 @@ def _bounded_assign(lp, centroids, labels, upper, lower):
         return len(rows), changed
     return 0, 0
 
-# %% ../nbs/06_engine.ipynb #45ebbd4c
+# %% ../nbs/06_engine.ipynb #7d446a62
 def hamerly(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -222,7 +221,7 @@ def hamerly(
     looked:list=None, # If a list, the number of points whose distances were computed is appended at each step
 )->tuple: # `(centroids, labels, inertia, n_iter)`, as `lloyd` returns them
     "Lloyd's algorithm, step for step, skipping the points whose nearest centroid provably can't have changed"
-    lp = LloydPass(data, len(centroids), sample_weight, chunk_bytes, keep_norms=True)
+    lp = LloydPass(data, len(centroids), sample_weight, chunk_bytes)
     n, dev, labels = len(data), data.device, lp.labels  # labels start at -1: every point is looked at in step 1
     upper = torch.full((n,), float('inf'), dtype=torch.float64, device=dev)
     lower = torch.zeros(n, dtype=torch.float64, device=dev)

@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['RowSource', 'distributed', 'comm_device', 'all_sum', 'all_true', 'check_all', 'gather_sample']
 
-# %% ../nbs/07_scale.ipynb #bcbacfae
+# %% ../nbs/07_scale.ipynb #685aed40
 import numpy as np
 import torch
 import torch.distributed as dist
 from torch import Tensor
 
-# %% ../nbs/07_scale.ipynb #b6d33b86
+# %% ../nbs/07_scale.ipynb #c70f3330
 class RowSource:
     "Rows of a large array-like (a NumPy memmap, or anything with `shape` and row slicing), read as tensors on demand"
     def __init__(self,
@@ -40,7 +40,7 @@ class RowSource:
         "Consecutive blocks of `size` rows, as tensors"
         return (self[i:i + size] for i in range(0, len(self), size))
 
-# %% ../nbs/07_scale.ipynb #97d74728
+# %% ../nbs/07_scale.ipynb #33782420
 def distributed()->bool:
     "Whether a `torch.distributed` process group with more than one process is running"
     return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
@@ -67,7 +67,7 @@ def all_true(
     dist.all_reduce(t, op=dist.ReduceOp.MIN)
     return bool(t.item())
 
-# %% ../nbs/07_scale.ipynb #c30adf0e
+# %% ../nbs/07_scale.ipynb #e73818b1
 def check_all(
     check, # Function of no arguments that raises on bad input
     device='cpu', # Device for the collective
@@ -83,7 +83,7 @@ def check_all(
     if error is not None: raise error
     if failed.item() >= 0: raise RuntimeError(f"rank {failed.item()} rejected its input; see its error")
 
-# %% ../nbs/07_scale.ipynb #057ae43b
+# %% ../nbs/07_scale.ipynb #d21b15f2
 def gather_sample(
     X, # This rank's (n, d) rows: a tensor or a `RowSource`
     size:int, # Rows to gather from all ranks together
