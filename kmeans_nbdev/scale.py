@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['RowSource', 'distributed', 'comm_device', 'all_sum', 'all_true', 'check_all', 'gather_sample']
 
-# %% ../nbs/07_scale.ipynb #685aed40
+# %% ../nbs/07_scale.ipynb #e57ffebb
 import numpy as np
 import torch
 import torch.distributed as dist
 from torch import Tensor
 
-# %% ../nbs/07_scale.ipynb #c70f3330
+# %% ../nbs/07_scale.ipynb #29239ca2
 class RowSource:
     "Rows of a large array-like (a NumPy memmap, or anything with `shape` and row slicing), read as tensors on demand"
     def __init__(self,
@@ -20,8 +20,10 @@ class RowSource:
         device=None, # Device of the tensors handed out; None: the CPU
     ):
         self.data, self.shape = data, tuple(data.shape)
-        np_dtype = np.dtype(getattr(data, 'dtype', np.float32))
-        native = torch.from_numpy(np.zeros(0, np_dtype)).dtype if np_dtype.kind == 'f' else torch.float32
+        if isinstance(data, Tensor): native = data.dtype if data.is_floating_point() else torch.float32
+        else:
+            np_dtype = np.dtype(getattr(data, 'dtype', np.float32))
+            native = torch.from_numpy(np.zeros(0, np_dtype)).dtype if np_dtype.kind == 'f' else torch.float32
         self.dtype, self.device = dtype or native, torch.device(device or 'cpu')
         self.ndim = len(self.shape)
 
@@ -32,6 +34,7 @@ class RowSource:
 
     def __getitem__(self, idx)->Tensor:
         "Rows `idx` (a slice, or indices) as a tensor of `dtype` on `device`"
+        if isinstance(self.data, Tensor): return self.data[idx].to(self.device, self.dtype)  # e.g. CPU rows for a GPU
         if isinstance(idx, Tensor): idx = idx.cpu().numpy()
         rows = np.array(self.data[idx])  # a copy: read from the file, owned by us
         return torch.from_numpy(rows).to(self.device, self.dtype)
@@ -40,7 +43,7 @@ class RowSource:
         "Consecutive blocks of `size` rows, as tensors"
         return (self[i:i + size] for i in range(0, len(self), size))
 
-# %% ../nbs/07_scale.ipynb #33782420
+# %% ../nbs/07_scale.ipynb #6d60f73a
 def distributed()->bool:
     "Whether a `torch.distributed` process group with more than one process is running"
     return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
@@ -67,7 +70,7 @@ def all_true(
     dist.all_reduce(t, op=dist.ReduceOp.MIN)
     return bool(t.item())
 
-# %% ../nbs/07_scale.ipynb #e73818b1
+# %% ../nbs/07_scale.ipynb #bb1b6f8e
 def check_all(
     check, # Function of no arguments that raises on bad input
     device='cpu', # Device for the collective
@@ -83,7 +86,7 @@ def check_all(
     if error is not None: raise error
     if failed.item() >= 0: raise RuntimeError(f"rank {failed.item()} rejected its input; see its error")
 
-# %% ../nbs/07_scale.ipynb #d21b15f2
+# %% ../nbs/07_scale.ipynb #4401dd30
 def gather_sample(
     X, # This rank's (n, d) rows: a tensor or a `RowSource`
     size:int, # Rows to gather from all ranks together
