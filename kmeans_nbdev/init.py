@@ -5,14 +5,13 @@
 # %% auto #0
 __all__ = ['random_centroids', 'sample_by_weight', 'initialize_centroids', 'kmeans_plusplus']
 
-# %% ../nbs/02_init.ipynb #bd158c06
+# %% ../nbs/02_init.ipynb #deeb39da
 import math
 import torch
 from torch import Tensor
-from .data import as_generator
 from .distance import calculate_distances
 
-# %% ../nbs/02_init.ipynb #129d57e6
+# %% ../nbs/02_init.ipynb #3893ffe2
 def random_centroids(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
@@ -26,7 +25,7 @@ def random_centroids(
         idx = (u.log() / sample_weight.double()).topk(k).indices
     return data[idx].clone()
 
-# %% ../nbs/02_init.ipynb #94ee198b
+# %% ../nbs/02_init.ipynb #eb3614cd
 def sample_by_weight(
     weights:Tensor, # (n,) non-negative weights
     n:int, # How many indices to draw (with replacement)
@@ -37,7 +36,7 @@ def sample_by_weight(
     u = torch.rand(n, generator=generator, device=weights.device, dtype=torch.float64) * cdf[-1]
     return torch.searchsorted(cdf, u, right=True).clamp_max_(len(weights) - 1)
 
-# %% ../nbs/02_init.ipynb #6fe8d645
+# %% ../nbs/02_init.ipynb #723b8c75
 def initialize_centroids(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
@@ -54,7 +53,7 @@ def initialize_centroids(
         closest = torch.minimum(closest, calculate_distances(data[idx[-1]], data, squared=True)[:, 0])
     return data[torch.cat(idx)].clone()
 
-# %% ../nbs/02_init.ipynb #96bc9b6b
+# %% ../nbs/02_init.ipynb #23e069a2
 def kmeans_plusplus(
     data:Tensor, # (n, d) points
     k:int, # How many centroids

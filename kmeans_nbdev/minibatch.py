@@ -5,18 +5,18 @@
 # %% auto #0
 __all__ = ['minibatch_step', 'reassign_starved', 'MiniBatchKMeans']
 
-# %% ../nbs/07a_minibatch.ipynb #b40ea46e
-import math, warnings
+# %% ../nbs/07a_minibatch.ipynb #ddefc555
+import math
 import torch
 from torch import Tensor
 from fastcore.basics import patch
 from .data import as_generator
 from .distance import calculate_distances
 from .engine import LloydPass
-from .kmeans import KMeans, as_data, as_weights, feature_variance, row_chunks
+from .kmeans import KMeans, as_data, as_weights, feature_variance
 from .scale import RowSource, gather_sample
 
-# %% ../nbs/07a_minibatch.ipynb #245ed9f1
+# %% ../nbs/07a_minibatch.ipynb #161d02b1
 def minibatch_step(
     batch:Tensor, # (b, d) points
     w:Tensor, # (b,) their weights
@@ -33,7 +33,7 @@ def minibatch_step(
     centroids[seen] += (sums[seen] - batch_counts[seen, None] * centroids[seen]) / counts[seen, None]
     return labels, (mins.clamp_min(0) @ w).item()
 
-# %% ../nbs/07a_minibatch.ipynb #13fb2156
+# %% ../nbs/07a_minibatch.ipynb #84b0324c
 def reassign_starved(
     batch:Tensor, # (b, d) points of the current batch
     w:Tensor, # (b,) their weights
@@ -53,7 +53,7 @@ def reassign_starved(
     counts[starved] = counts[~starved].min()
     return n
 
-# %% ../nbs/07a_minibatch.ipynb #2adcbd44
+# %% ../nbs/07a_minibatch.ipynb #a2125e50
 class _EarlyStop:
     "scikit-learn's stopping rule for mini-batch K-means: no new low of the smoothed batch inertia for a while"
     def __init__(self, n_samples, batch_size, max_no_improvement):
@@ -66,7 +66,7 @@ class _EarlyStop:
         else: self.bad += 1
         return self.patience is not None and self.bad >= self.patience
 
-# %% ../nbs/07a_minibatch.ipynb #114126f8
+# %% ../nbs/07a_minibatch.ipynb #e6d94201
 class MiniBatchKMeans(KMeans):
     "Mini-batch K-means with scikit-learn's interface, on PyTorch tensors"
     def __init__(self,
@@ -93,7 +93,7 @@ class MiniBatchKMeans(KMeans):
 
     def __repr__(self): return f"MiniBatchKMeans(n_clusters={self.n_clusters}, batch_size={self.batch_size})"
 
-# %% ../nbs/07a_minibatch.ipynb #43562907
+# %% ../nbs/07a_minibatch.ipynb #c840989b
 @patch
 def _starts(self:MiniBatchKMeans)->int:
     "How many seedings `n_init` asks for"
@@ -113,7 +113,7 @@ def _init_centroids(self:MiniBatchKMeans, X, w, g)->Tensor:
         if inertia < best_inertia: best, best_inertia = seeds, inertia
     return best
 
-# %% ../nbs/07a_minibatch.ipynb #a7a96212
+# %% ../nbs/07a_minibatch.ipynb #9bcd5b19
 @patch
 def _learn(self:MiniBatchKMeans, batch:Tensor, w:Tensor, g)->tuple:
     "One mini-batch step on the model's state; returns (labels, batch inertia, squared centroid shift)"
@@ -125,7 +125,7 @@ def _learn(self:MiniBatchKMeans, batch:Tensor, w:Tensor, g)->tuple:
         self._since_reassign = 0
     return labels, inertia, (self._centers - old).pow(2).sum().item()
 
-# %% ../nbs/07a_minibatch.ipynb #a1d98289
+# %% ../nbs/07a_minibatch.ipynb #f817282d
 @patch
 def fit(self:MiniBatchKMeans,
     X, # (n, d) data: a tensor, NumPy array, nested list, or a memmap to stream
@@ -155,7 +155,7 @@ def fit(self:MiniBatchKMeans,
     self.cluster_centers_ = self._out(self._centers)
     return self
 
-# %% ../nbs/07a_minibatch.ipynb #35666c6d
+# %% ../nbs/07a_minibatch.ipynb #1b665801
 @patch
 def _label_all(self:MiniBatchKMeans, X, w):
     "Labels and inertia of all of `X` under the fitted centroids, in one chunked pass"
@@ -163,7 +163,7 @@ def _label_all(self:MiniBatchKMeans, X, w):
     lp(self._centers, update=False)
     self.labels_, self.inertia_ = self._out(lp.labels), lp.inertia()
 
-# %% ../nbs/07a_minibatch.ipynb #845f5107
+# %% ../nbs/07a_minibatch.ipynb #5c5ad4cf
 @patch
 def partial_fit(self:MiniBatchKMeans,
     X, # (b, d) one batch of data

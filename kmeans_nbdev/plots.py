@@ -5,22 +5,21 @@
 # %% auto #0
 __all__ = ['inertia_by_k', 'plot_inertia_by_k']
 
-# %% ../nbs/05_plots.ipynb #b20a4ad6
+# %% ../nbs/05_plots.ipynb #93fba7f3
 import math
-import torch
 import matplotlib.pyplot as plt
 from matplotlib.animation import FuncAnimation
 from fastcore.basics import patch
 from .data import plot_clusters
 from .kmeans import KMeans, as_data
 
-# %% ../nbs/05_plots.ipynb #5821a9e0
+# %% ../nbs/05_plots.ipynb #35ef6587
 def _pick(n:int, most:int)->list:
     "At most `most` indices of `range(n)`, evenly spread, first and last included"
     if n <= most: return list(range(n))
     return sorted({round(i * (n - 1) / (most - 1)) for i in range(most)})
 
-# %% ../nbs/05_plots.ipynb #1929767f
+# %% ../nbs/05_plots.ipynb #fd0f0e53
 @patch
 def _steps(self:KMeans)->list:
     "The recorded steps, or a clear error"
@@ -47,7 +46,7 @@ def plot_steps(self:KMeans,
     fig.tight_layout()
     return fig
 
-# %% ../nbs/05_plots.ipynb #b3211756
+# %% ../nbs/05_plots.ipynb #bcd4cc61
 @patch
 def animate(self:KMeans,
     X, # The (n, d) data the model was fitted on
@@ -68,7 +67,7 @@ def animate(self:KMeans,
     plt.close(fig)
     return anim
 
-# %% ../nbs/05_plots.ipynb #847a7181
+# %% ../nbs/05_plots.ipynb #1fb60602
 def inertia_by_k(
     X, # (n, d) data
     ks=range(1, 11), # The numbers of clusters to try
