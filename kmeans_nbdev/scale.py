@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['RowSource', 'distributed', 'comm_device', 'all_sum', 'all_true', 'check_all', 'gather_sample']
 
-# %% ../nbs/07_scale.ipynb #e57ffebb
+# %% ../nbs/07_scale.ipynb #980ebe8a
 import numpy as np
 import torch
 import torch.distributed as dist
 from torch import Tensor
 
-# %% ../nbs/07_scale.ipynb #29239ca2
+# %% ../nbs/07_scale.ipynb #f14aca1e
 class RowSource:
     "Rows of a large array-like (a NumPy memmap, or anything with `shape` and row slicing), read as tensors on demand"
     def __init__(self,
@@ -43,7 +43,7 @@ class RowSource:
         "Consecutive blocks of `size` rows, as tensors"
         return (self[i:i + size] for i in range(0, len(self), size))
 
-# %% ../nbs/07_scale.ipynb #6d60f73a
+# %% ../nbs/07_scale.ipynb #9a2dbbcd
 def distributed()->bool:
     "Whether a `torch.distributed` process group with more than one process is running"
     return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
@@ -70,7 +70,7 @@ def all_true(
     dist.all_reduce(t, op=dist.ReduceOp.MIN)
     return bool(t.item())
 
-# %% ../nbs/07_scale.ipynb #bb1b6f8e
+# %% ../nbs/07_scale.ipynb #2ea8ede4
 def check_all(
     check, # Function of no arguments that raises on bad input
     device='cpu', # Device for the collective
@@ -86,7 +86,7 @@ def check_all(
     if error is not None: raise error
     if failed.item() >= 0: raise RuntimeError(f"rank {failed.item()} rejected its input; see its error")
 
-# %% ../nbs/07_scale.ipynb #4401dd30
+# %% ../nbs/07_scale.ipynb #9671845b
 def gather_sample(
     X, # This rank's (n, d) rows: a tensor or a `RowSource`
     size:int, # Rows to gather from all ranks together
