@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'LloydPass', 'global_means', 'lloyd_fast', 'hamerly']
 
-# %% ../nbs/06_engine.ipynb #47fb032e
+# %% ../nbs/06_engine.ipynb #d733c03d
 import torch
 from torch import Tensor
 from fastcore.basics import patch
 from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
 from .scale import distributed, all_sum, all_true, _all_gather_rows
 
-# %% ../nbs/06_engine.ipynb #cb040463
+# %% ../nbs/06_engine.ipynb #51ba7abc
 def chunk_rows(
     n_features:int, # d
     n_clusters:int, # k
@@ -22,7 +22,7 @@ def chunk_rows(
     "How many rows of data one chunk may hold within `chunk_bytes`"
     return max(64, chunk_bytes // ((2 * n_features + 2 + 2 * n_clusters) * itemsize))
 
-# %% ../nbs/06_engine.ipynb #d83df1e2
+# %% ../nbs/06_engine.ipynb #621b72b3
 def augmented_centroids(
     centroids:Tensor, # (k, d) centroids
     dtype=None, # Dtype of the result; None keeps the centroids'
@@ -31,7 +31,7 @@ def augmented_centroids(
     c = centroids.to(dtype or centroids.dtype)
     return torch.cat([-2 * c.T, (c * c).sum(1)[None], torch.ones_like(c[:, 0])[None]]).contiguous()
 
-# %% ../nbs/06_engine.ipynb #ba0fe153
+# %% ../nbs/06_engine.ipynb #c9a45cdb
 def packed_argmin(
     D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else `D.min(1)`
     work:Tensor=None, # (m, k) int32 buffer to pack into; None allocates one
@@ -48,7 +48,7 @@ def packed_argmin(
     if len(wrong): idx[wrong] = D[wrong].argmin(1)
     return values, idx
 
-# %% ../nbs/06_engine.ipynb #e0a680f0
+# %% ../nbs/06_engine.ipynb #8d7bc833
 class LloydPass:
     "Buffers and precomputed norms for repeated assign-and-accumulate passes over the same data"
     def __init__(self,
@@ -73,7 +73,7 @@ class LloydPass:
         chunk = chunk.to(self.dtype)
         return torch.einsum('ij,ij->i', chunk, chunk)
 
-# %% ../nbs/06_engine.ipynb #af011c2f
+# %% ../nbs/06_engine.ipynb #7de170a9
 @patch
 def __call__(self:LloydPass,
     centroids:Tensor, # (k, d) centroids to assign to
@@ -102,13 +102,13 @@ def __call__(self:LloydPass,
     counts = torch.bincount(self.labels, weights=self.w, minlength=self.k).to(self.dtype)
     return sums, counts
 
-# %% ../nbs/06_engine.ipynb #ed99a160
+# %% ../nbs/06_engine.ipynb #719b1a05
 @patch
 def inertia(self:LloydPass)->float:
     "Inertia of the latest pass: the (weighted) sum of each point's squared distance to its centroid"
     return all_sum(self.total.clone()).item()
 
-# %% ../nbs/06_engine.ipynb #76b7b8bb
+# %% ../nbs/06_engine.ipynb #23d43680
 @patch
 def accumulate(self:LloydPass,
     labels:Tensor, # (n,) label of every point
@@ -129,7 +129,7 @@ def own_distances(self:LloydPass,
     return torch.cat([((self.X[s:s + self.rows].to(self.dtype) - centroids[labels[s:s + self.rows]]) ** 2).sum(1)
                       for s in range(0, len(self.X), self.rows)])
 
-# %% ../nbs/06_engine.ipynb #88782150
+# %% ../nbs/06_engine.ipynb #891a3324
 def global_means(
     sums:Tensor, # (k, d) this process's sums per centroid
     counts:Tensor, # (k,) this process's total weight per centroid
@@ -151,7 +151,7 @@ def global_means(
         relocate_empty_clusters(sums, counts, lab, rows, d2, w)
     return centroid_means(sums, counts, centroids)
 
-# %% ../nbs/06_engine.ipynb #029cd820
+# %% ../nbs/06_engine.ipynb #202ad2a6
 def lloyd_fast(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -174,7 +174,7 @@ def lloyd_fast(
     if not settled: lp(centroids, update=False)
     return centroids, lp.labels, lp.inertia(), step
 
-# %% ../nbs/06_engine.ipynb #1974a582
+# %% ../nbs/06_engine.ipynb #a69b22ea
 @patch
 def nearest_two(self:LloydPass,
     rows:Tensor, # Indices of the rows to look at
@@ -192,7 +192,7 @@ def nearest_two(self:LloydPass,
         for o, v in zip(out, (labels, best, second)): o.append(v)
     return tuple(torch.cat(o) for o in out)
 
-# %% ../nbs/06_engine.ipynb #23690d8c
+# %% ../nbs/06_engine.ipynb #9b0ca1b6
 def _bounded_assign(lp, centroids, labels, upper, lower):
     "Update `labels`, `upper`, `lower` in place for the points whose bounds don't prove their centroid; return (looked, changed)"
     c = centroids.double()
@@ -209,7 +209,7 @@ def _bounded_assign(lp, centroids, labels, upper, lower):
         return len(rows), changed
     return 0, 0
 
-# %% ../nbs/06_engine.ipynb #7d446a62
+# %% ../nbs/06_engine.ipynb #a36e6887
 def hamerly(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
