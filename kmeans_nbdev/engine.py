@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'LloydPass', 'global_means', 'lloyd_fast', 'hamerly']
 
-# %% ../nbs/06_engine.ipynb #d733c03d
+# %% ../nbs/06_engine.ipynb #aa1214c2
 import torch
 from torch import Tensor
 from fastcore.basics import patch
 from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
 from .scale import distributed, all_sum, all_true, _all_gather_rows
 
-# %% ../nbs/06_engine.ipynb #51ba7abc
+# %% ../nbs/06_engine.ipynb #f88bc397
 def chunk_rows(
     n_features:int, # d
     n_clusters:int, # k
@@ -22,7 +22,7 @@ def chunk_rows(
     "How many rows of data one chunk may hold within `chunk_bytes`"
     return max(64, chunk_bytes // ((2 * n_features + 2 + 2 * n_clusters) * itemsize))
 
-# %% ../nbs/06_engine.ipynb #621b72b3
+# %% ../nbs/06_engine.ipynb #337fd578
 def augmented_centroids(
     centroids:Tensor, # (k, d) centroids
     dtype=None, # Dtype of the result; None keeps the centroids'
@@ -31,7 +31,7 @@ def augmented_centroids(
     c = centroids.to(dtype or centroids.dtype)
     return torch.cat([-2 * c.T, (c * c).sum(1)[None], torch.ones_like(c[:, 0])[None]]).contiguous()
 
-# %% ../nbs/06_engine.ipynb #c9a45cdb
+# %% ../nbs/06_engine.ipynb #75686579
 def packed_argmin(
     D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else `D.min(1)`
     work:Tensor=None, # (m, k) int32 buffer to pack into; None allocates one
@@ -48,7 +48,7 @@ def packed_argmin(
     if len(wrong): idx[wrong] = D[wrong].argmin(1)
     return values, idx
 
-# %% ../nbs/06_engine.ipynb #8d7bc833
+# %% ../nbs/06_engine.ipynb #eaae6dcb
 class LloydPass:
     "Buffers and precomputed norms for repeated assign-and-accumulate passes over the same data"
     def __init__(self,
@@ -73,7 +73,7 @@ class LloydPass:
         chunk = chunk.to(self.dtype)
         return torch.einsum('ij,ij->i', chunk, chunk)
 
-# %% ../nbs/06_engine.ipynb #7de170a9
+# %% ../nbs/06_engine.ipynb #72762134
 @patch
 def __call__(self:LloydPass,
     centroids:Tensor, # (k, d) centroids to assign to
@@ -102,23 +102,25 @@ def __call__(self:LloydPass,
     counts = torch.bincount(self.labels, weights=self.w, minlength=self.k).to(self.dtype)
     return sums, counts
 
-# %% ../nbs/06_engine.ipynb #719b1a05
+# %% ../nbs/06_engine.ipynb #1d8fd179
 @patch
 def inertia(self:LloydPass)->float:
     "Inertia of the latest pass: the (weighted) sum of each point's squared distance to its centroid"
     return all_sum(self.total.clone()).item()
 
-# %% ../nbs/06_engine.ipynb #23d43680
+# %% ../nbs/06_engine.ipynb #e407c815
 @patch
 def accumulate(self:LloydPass,
     labels:Tensor, # (n,) label of every point
+    dtype=None, # Dtype of the sums; None: the working dtype
 )->tuple: # `(sums, counts)` per centroid
     "Per-centroid (weighted) sums and counts of all the points, given their labels"
-    sums = torch.zeros(self.k, self.X.shape[1], device=self.X.device, dtype=self.dtype)
+    dtype = dtype or self.dtype
+    sums = torch.zeros(self.k, self.X.shape[1], device=self.X.device, dtype=dtype)
     for start in range(0, len(self.X), self.rows):
-        chunk, lab = self.X[start:start + self.rows].to(self.dtype), labels[start:start + self.rows]
-        sums.index_add_(0, lab, chunk if self.w is None else chunk * self.w[start:start + self.rows, None])
-    return sums, torch.bincount(labels, weights=self.w, minlength=self.k).to(self.dtype)
+        chunk, lab = self.X[start:start + self.rows].to(dtype), labels[start:start + self.rows]
+        sums.index_add_(0, lab, chunk if self.w is None else chunk * self.w[start:start + self.rows, None].to(dtype))
+    return sums, torch.bincount(labels, weights=self.w, minlength=self.k).to(dtype)
 
 @patch
 def own_distances(self:LloydPass,
@@ -129,7 +131,7 @@ def own_distances(self:LloydPass,
     return torch.cat([((self.X[s:s + self.rows].to(self.dtype) - centroids[labels[s:s + self.rows]]) ** 2).sum(1)
                       for s in range(0, len(self.X), self.rows)])
 
-# %% ../nbs/06_engine.ipynb #891a3324
+# %% ../nbs/06_engine.ipynb #aef2dcb9
 def global_means(
     sums:Tensor, # (k, d) this process's sums per centroid
     counts:Tensor, # (k,) this process's total weight per centroid
@@ -151,7 +153,7 @@ def global_means(
         relocate_empty_clusters(sums, counts, lab, rows, d2, w)
     return centroid_means(sums, counts, centroids)
 
-# %% ../nbs/06_engine.ipynb #202ad2a6
+# %% ../nbs/06_engine.ipynb #3d840821
 def lloyd_fast(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -174,42 +176,53 @@ def lloyd_fast(
     if not settled: lp(centroids, update=False)
     return centroids, lp.labels, lp.inertia(), step
 
-# %% ../nbs/06_engine.ipynb #a69b22ea
+# %% ../nbs/06_engine.ipynb #90884167
 @patch
 def nearest_two(self:LloydPass,
     rows:Tensor, # Indices of the rows to look at
     centroids:Tensor, # (k, d) centroids
 )->tuple: # `(labels, best, second)`: nearest centroid and the squared distances to the nearest and second nearest
     "Nearest centroid and the two smallest squared distances, for the given rows, in gathered chunks"
-    d, ca = self.X.shape[1], augmented_centroids(centroids, self.dtype)
+    d, ca, n = self.X.shape[1], augmented_centroids(centroids, self.dtype), len(self.X)
+    dense = 2 * len(rows) > n  # most rows: read them all in order (cheaper than gathering), then keep those asked for
     out = [], [], []
-    for r in rows.split(self.rows):
-        m = len(r); xa, table = self.xa[:m], self.table[:m]
-        xa[:, :d].copy_(self.X[r]); xa[:, d + 1].copy_(self.x2[r])
+    for start in range(0, n if dense else len(rows), self.rows):
+        if dense: src, x2 = self.X[start:start + self.rows], self.x2[start:start + self.rows]
+        else: r = rows[start:start + self.rows]; src, x2 = self.X[r], self.x2[r]
+        m = len(src); xa, table = self.xa[:m], self.table[:m]
+        xa[:, :d].copy_(src); xa[:, d + 1].copy_(x2)
         torch.mm(xa, ca, out=table)
         best, labels = packed_argmin(table, self.work[:m])
         second = table.scatter_(1, labels[:, None], float('inf')).amin(1)
         for o, v in zip(out, (labels, best, second)): o.append(v)
-    return tuple(torch.cat(o) for o in out)
+    return tuple(torch.cat(o)[rows] if dense else torch.cat(o) for o in out)
 
-# %% ../nbs/06_engine.ipynb #9b0ca1b6
-def _bounded_assign(lp, centroids, labels, upper, lower):
-    "Update `labels`, `upper`, `lower` in place for the points whose bounds don't prove their centroid; return (looked, changed)"
+# %% ../nbs/06_engine.ipynb #f89273eb
+def _bounded_assign(lp, centroids, labels, upper, lower, x2):
+    "Update `labels`, `upper`, `lower` in place where the bounds don't prove the centroid; return (looked, changed rows, their old labels)"
     c = centroids.double()
-    slack = (lp.X.shape[1] + 4) * torch.finfo(lp.dtype).eps * (lp.x2.double() + (c * c).sum(1).max())
+    slack = (lp.X.shape[1] + 4) * torch.finfo(lp.dtype).eps * (x2 + (c * c).sum(1).max())
     half_gap = torch.cdist(c, c).fill_diagonal_(float('inf')).amin(1) / 2 if len(c) > 1 else torch.full((1,), float('inf'))
     bound = torch.maximum(lower, half_gap.to(lower.device)[labels])
     rows = (upper ** 2 + 2 * slack >= bound ** 2).nonzero()[:, 0]
     if len(rows):
         lab, best, second = lp.nearest_two(rows, centroids)
-        changed = int((labels[rows] != lab).sum())
+        changed = labels[rows] != lab
+        moved, old = rows[changed], labels[rows][changed]
         labels[rows] = lab
         upper[rows] = (best.double() + slack[rows]).sqrt()
         lower[rows] = (second.double() - slack[rows]).clamp_min(0).sqrt()
-        return len(rows), changed
-    return 0, 0
+        return len(rows), moved, old
+    return 0, rows, labels[rows]
 
-# %% ../nbs/06_engine.ipynb #a36e6887
+# %% ../nbs/06_engine.ipynb #24ef4b85
+def _move_points(sums, counts, x, old, new):
+    "Move the points `x` from centroids `old` to centroids `new` in the running `sums` and `counts`"
+    sums.index_add_(0, new, x).index_add_(0, old, -x)
+    ones = torch.ones(len(x), dtype=counts.dtype, device=counts.device)
+    counts.index_add_(0, new, ones).index_add_(0, old, -ones)
+
+# %% ../nbs/06_engine.ipynb #acd0db8b
 def hamerly(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -226,20 +239,25 @@ def hamerly(
     upper = torch.full((n,), float('inf'), dtype=torch.float64, device=dev)
     lower = torch.zeros(n, dtype=torch.float64, device=dev)
     centroids, settled = centroids.to(lp.dtype), False
+    sums = counts = None
+    x2 = lp.x2.double()  # the bounds' rounding slack depends on each point's norm
     for step in range(1, max_iter + 1):
-        n_looked, n_changed = _bounded_assign(lp, centroids, labels, upper, lower)
+        n_looked, moved, old = _bounded_assign(lp, centroids, labels, upper, lower, x2)
         if looked is not None: looked.append(n_looked)
-        sums, counts = lp.accumulate(labels)
+        if sums is None or sample_weight is not None: sums, counts = lp.accumulate(labels, torch.float64)
+        else: _move_points(sums, counts, lp.X[moved].to(torch.float64), old, labels[moved])
+        g_sums, g_counts = sums.clone(), counts.clone()  # global_means adds up processes' sums in place
         empty = bool(all_sum(counts.clone()).eq(0).any())
-        new = global_means(sums, counts, labels, lp.X, lambda: lp.own_distances(labels, centroids), centroids, sample_weight)
+        new = global_means(g_sums, g_counts, labels, lp.X, lambda: lp.own_distances(labels, centroids),
+                           centroids.double(), sample_weight).to(lp.dtype)
         if empty: upper.fill_(float('inf'))  # a relocated centroid breaks the bounds' bookkeeping: look at everyone again
-        settled = step > 1 and all_true(n_changed == 0, dev)
+        settled = step > 1 and all_true(len(moved) == 0, dev)
         shift, moved = centroid_shift(centroids, new), (new - centroids).double().norm(dim=1)
         upper += moved[labels]; lower.sub_(moved.max()).clamp_min_(0)
         centroids = new
         if callback is not None: callback(step, centroids, labels)
         if settled or shift <= tol: break
-    if not settled: _bounded_assign(lp, centroids, labels, upper, lower)
+    if not settled: _bounded_assign(lp, centroids, labels, upper, lower, x2)
     d2 = lp.own_distances(labels, centroids).double()
     inertia = all_sum(d2.sum() if sample_weight is None else d2 @ sample_weight.double()).item()
     return centroids, labels, inertia, step
