@@ -6,7 +6,7 @@
 __all__ = ['SEEDINGS', 'ALGORITHMS', 'row_chunks', 'all_finite', 'feature_variance', 'is_source', 'as_source', 'as_data',
            'as_weights', 'NotFittedError', 'KMeans']
 
-# %% ../nbs/04_kmeans.ipynb #2efc7f97
+# %% ../nbs/04_kmeans.ipynb #34e72a87
 import inspect, warnings
 import numpy as np
 import torch
@@ -20,7 +20,7 @@ from .lloyd import assign_centroids, calculate_inertia
 from .engine import lloyd_fast, hamerly
 from .scale import RowSource, distributed, all_sum, check_all, gather_sample, comm_device
 
-# %% ../nbs/04_kmeans.ipynb #8917fa6a
+# %% ../nbs/04_kmeans.ipynb #9b0af1a8
 def row_chunks(
     X:Tensor, # (n, d) data
     chunk_bytes:int=2**22, # Bytes per chunk
@@ -31,22 +31,29 @@ def row_chunks(
 def all_finite(
     X:Tensor, # Data to check
 )->bool: # True if no entry is NaN or infinite
-    "Whether every entry of `X` is finite, checked chunk by chunk"
-    return all(torch.isfinite(c).all() for c in row_chunks(X))
+    "Whether every entry of `X` is finite, checked chunk by chunk (the largest magnitude is NaN or inf if any entry is)"
+    buf = None
+    for c in row_chunks(X):
+        if buf is None: buf = torch.empty_like(c)
+        if not torch.isfinite(torch.abs(c, out=buf[:len(c)]).amax()): return False
+    return True
 
 def feature_variance(
     X:Tensor, # (n, d) data (this process's rows, when distributed)
 )->float: # Mean over features of each feature's variance (over all processes' rows)
-    "Mean variance of the features of `X` (what `tol` is relative to), chunk by chunk, in float64"
+    "Mean variance of the features of `X` (what `tol` is relative to), chunk by chunk, combined in float64"
     shift = all_sum(X[:1].double().sum(0)) / all_sum(torch.tensor(1., dtype=torch.float64, device=X.device))
-    total = torch.zeros(3, X.shape[1], dtype=torch.float64, device=X.device)  # count, sum, sum of squares
+    total, buf = torch.zeros(3, X.shape[1], dtype=torch.float64, device=X.device), None  # count, sum, sum of squares
     for c in row_chunks(X):  # shifted by a data point, so that the sums don't lose the variance to cancellation
-        c = c.double() - shift
-        total += torch.stack([torch.full_like(c[0], len(c)), c.sum(0), (c * c).sum(0)])
+        dtype = torch.float32 if c.dtype in (torch.float16, torch.bfloat16) else c.dtype  # as scikit-learn: X's dtype
+        if buf is None: buf = torch.empty(c.shape, dtype=dtype, device=c.device)
+        b = torch.sub(c.to(dtype), shift.to(dtype), out=buf[:len(c)])
+        s = b.sum(0)
+        total += torch.stack([torch.full_like(s, len(c)), s, b.mul_(b).sum(0)]).double()
     n, s, ss = all_sum(total)
     return (ss / n - (s / n) ** 2).mean().item()
 
-# %% ../nbs/04_kmeans.ipynb #f3d2a851
+# %% ../nbs/04_kmeans.ipynb #4b84e0fd
 def is_source(X)->bool:
     "Whether `X` is data to stream rather than load: a NumPy memmap, or an array-like that isn't an array or a tensor"
     if isinstance(X, (np.memmap, RowSource)): return True
@@ -67,7 +74,7 @@ def as_source(
     if not all_finite(src): raise ValueError(f"{name} contains NaN or infinity")
     return src
 
-# %% ../nbs/04_kmeans.ipynb #c59eb61d
+# %% ../nbs/04_kmeans.ipynb #280915f5
 def as_data(
     X, # (n, d) data: a tensor, NumPy array, nested list of numbers, or a memmap or array-like to stream
     name:str='X', # What to call it in error messages
@@ -96,7 +103,7 @@ def _too_big_for(X:Tensor, device)->bool:
     if device.type != 'cuda' or X.device.type != 'cpu' or not torch.cuda.is_available(): return False
     return X.numel() * X.element_size() > torch.cuda.mem_get_info(device)[0] // 2
 
-# %% ../nbs/04_kmeans.ipynb #392193d0
+# %% ../nbs/04_kmeans.ipynb #f88d7396
 def as_weights(
     sample_weight, # (n,) weights, or None
     X:Tensor, # The checked data they belong to
@@ -111,15 +118,15 @@ def as_weights(
     if not (w > 0).any(): raise ValueError("sample_weight must not be all zero")
     return w
 
-# %% ../nbs/04_kmeans.ipynb #77c88404
+# %% ../nbs/04_kmeans.ipynb #76b8213f
 class NotFittedError(ValueError, AttributeError):
     "Raised when a model is used before `fit`"
 
-# %% ../nbs/04_kmeans.ipynb #f0d74025
+# %% ../nbs/04_kmeans.ipynb #ee3840f7
 SEEDINGS = {'k-means++': kmeans_plusplus, 'random': random_centroids, 'farthest': initialize_centroids}
 ALGORITHMS = {'auto': hamerly, 'hamerly': hamerly, 'lloyd': lloyd_fast}
 
-# %% ../nbs/04_kmeans.ipynb #3c05a931
+# %% ../nbs/04_kmeans.ipynb #bfc469c1
 class KMeans:
     "K-means clustering with scikit-learn's interface, on PyTorch tensors, on the CPU or a GPU"
     def __init__(self,
@@ -142,7 +149,7 @@ class KMeans:
 
     def __repr__(self): return f"KMeans(n_clusters={self.n_clusters}, init={self.init!r}, random_state={self.random_state!r})"
 
-# %% ../nbs/04_kmeans.ipynb #83ff66c9
+# %% ../nbs/04_kmeans.ipynb #26c086f1
 @patch
 def _check(self:KMeans, n_samples:int)->int:
     "Check the settings against the number of samples; return the number of starts"
@@ -163,7 +170,7 @@ def _check(self:KMeans, n_samples:int)->int:
         return 1
     return self.n_init
 
-# %% ../nbs/04_kmeans.ipynb #ac4e2253
+# %% ../nbs/04_kmeans.ipynb #ee537aab
 @patch
 def _seed(self:KMeans, X:Tensor, generator:torch.Generator, w:Tensor=None)->Tensor:
     "Starting centroids for one start, checked"
@@ -174,7 +181,7 @@ def _seed(self:KMeans, X:Tensor, generator:torch.Generator, w:Tensor=None)->Tens
         raise ValueError(f"init must have shape ({self.n_clusters}, {X.shape[1]}), got {tuple(c.shape)}")
     return c.clone()
 
-# %% ../nbs/04_kmeans.ipynb #7f2ab1e0
+# %% ../nbs/04_kmeans.ipynb #18ba6a75
 def _progress(start:int, n_starts:int, X, w, steps:list=None, verbose:bool=False):
     "A `lloyd` callback that records steps and/or updates a progress bar; returns (callback, bar)"
     if steps is None and not verbose: return None, None
@@ -185,7 +192,7 @@ def _progress(start:int, n_starts:int, X, w, steps:list=None, verbose:bool=False
         if bar is not None: bar.update(1); bar.set_postfix(inertia=calculate_inertia(X, centroids, labels, w))
     return callback, bar
 
-# %% ../nbs/04_kmeans.ipynb #7c7ff2d8
+# %% ../nbs/04_kmeans.ipynb #ca281b0e
 @patch
 def fit(self:KMeans,
     X, # (n, d) data: a tensor, NumPy array, nested list, or a memmap to stream; this process's rows when distributed
@@ -224,13 +231,13 @@ def fit(self:KMeans,
     self.cluster_centers_, self.labels_ = self._out(self._centers), self._out(labels)
     return self
 
-# %% ../nbs/04_kmeans.ipynb #0023f6b6
+# %% ../nbs/04_kmeans.ipynb #d5ee2a7b
 @patch
 def _out(self:KMeans, t:Tensor):
     "Give `t` back as the kind of data the model was fitted on"
     return t.cpu().numpy() if self._numpy else t
 
-# %% ../nbs/04_kmeans.ipynb #5f28ad7b
+# %% ../nbs/04_kmeans.ipynb #538f1fd6
 @patch
 def _prepare(self:KMeans, X)->Tensor:
     "Check `X` for a fitted model and put it where the centroids are"
@@ -250,7 +257,7 @@ def _result(self:KMeans, t:Tensor):
     "Give `t` back as the kind of data the last method was called with"
     return t.cpu().numpy() if self._numpy_in else t
 
-# %% ../nbs/04_kmeans.ipynb #3c93f503
+# %% ../nbs/04_kmeans.ipynb #ac4c9444
 @patch
 def predict(self:KMeans,
     X, # (n, d) data with the features the model was fitted on
@@ -267,7 +274,7 @@ def fit_predict(self:KMeans,
     "Fit to `X` and return its labels"
     return self.fit(X, sample_weight).labels_
 
-# %% ../nbs/04_kmeans.ipynb #6c33a0be
+# %% ../nbs/04_kmeans.ipynb #19047434
 @patch
 def transform(self:KMeans,
     X, # (n, d) data with the features the model was fitted on
@@ -297,7 +304,7 @@ def score(self:KMeans,
         total += calculate_inertia(c, self._centers, assign_centroids(self._centers, c), cw); start += len(c)
     return -total
 
-# %% ../nbs/04_kmeans.ipynb #46c685cf
+# %% ../nbs/04_kmeans.ipynb #39200fc5
 def _params(obj)->list:
     "Names of the settings of `obj`'s class: the parameters of its `__init__`"
     return [p for p in inspect.signature(type(obj).__init__).parameters if p != 'self']
@@ -314,7 +321,7 @@ def save(self:KMeans,
     torch.save(dict(params=params, centers=self._centers.cpu(), labels=torch.as_tensor(self.labels_).cpu(),
                     inertia=self.inertia_, n_iter=self.n_iter_, numpy=self._numpy, version=1), path)
 
-# %% ../nbs/04_kmeans.ipynb #ea7b5a0a
+# %% ../nbs/04_kmeans.ipynb #eab5042a
 @patch(cls_method=True)
 def load(cls:KMeans,
     path, # File written by `KMeans.save`
