@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'LloydPass', 'global_means', 'lloyd_fast', 'hamerly']
 
-# %% ../nbs/06_engine.ipynb #aa1214c2
+# %% ../nbs/06_engine.ipynb #d060d1bc
 import torch
 from torch import Tensor
 from fastcore.basics import patch
 from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
 from .scale import distributed, all_sum, all_true, _all_gather_rows
 
-# %% ../nbs/06_engine.ipynb #f88bc397
+# %% ../nbs/06_engine.ipynb #7cc55b6a
 def chunk_rows(
     n_features:int, # d
     n_clusters:int, # k
@@ -22,7 +22,7 @@ def chunk_rows(
     "How many rows of data one chunk may hold within `chunk_bytes`"
     return max(64, chunk_bytes // ((2 * n_features + 2 + 2 * n_clusters) * itemsize))
 
-# %% ../nbs/06_engine.ipynb #337fd578
+# %% ../nbs/06_engine.ipynb #4d7f1b0c
 def augmented_centroids(
     centroids:Tensor, # (k, d) centroids
     dtype=None, # Dtype of the result; None keeps the centroids'
@@ -31,7 +31,7 @@ def augmented_centroids(
     c = centroids.to(dtype or centroids.dtype)
     return torch.cat([-2 * c.T, (c * c).sum(1)[None], torch.ones_like(c[:, 0])[None]]).contiguous()
 
-# %% ../nbs/06_engine.ipynb #75686579
+# %% ../nbs/06_engine.ipynb #82e524b5
 def packed_argmin(
     D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else `D.min(1)`
     work:Tensor=None, # (m, k) int32 buffer to pack into; None allocates one
@@ -48,7 +48,7 @@ def packed_argmin(
     if len(wrong): idx[wrong] = D[wrong].argmin(1)
     return values, idx
 
-# %% ../nbs/06_engine.ipynb #eaae6dcb
+# %% ../nbs/06_engine.ipynb #9066fd80
 class LloydPass:
     "Buffers and precomputed norms for repeated assign-and-accumulate passes over the same data"
     def __init__(self,
@@ -65,7 +65,8 @@ class LloydPass:
         self.xa = torch.empty(self.rows, d + 2, **kw)
         self.xa[:, d] = 1
         self.table, self.work = torch.empty(self.rows, n_clusters, **kw), torch.empty(self.rows, n_clusters, device=X.device, dtype=torch.int32)
-        self.x2 = torch.cat([self.norms(c) for c in X.split(self.rows)])
+        self.x2 = torch.empty(n, **kw)
+        for start, c in zip(range(0, n, self.rows), X.split(self.rows)): self.x2[start:start + len(c)] = self.norms(c)
         self.labels = torch.full((n,), -1, dtype=torch.long, device=X.device)
 
     def norms(self, chunk:Tensor)->Tensor:
@@ -73,7 +74,7 @@ class LloydPass:
         chunk = chunk.to(self.dtype)
         return torch.einsum('ij,ij->i', chunk, chunk)
 
-# %% ../nbs/06_engine.ipynb #72762134
+# %% ../nbs/06_engine.ipynb #e0d621af
 @patch
 def __call__(self:LloydPass,
     centroids:Tensor, # (k, d) centroids to assign to
@@ -86,6 +87,7 @@ def __call__(self:LloydPass,
     for start in range(0, len(self.X), self.rows):
         stop = min(start + self.rows, len(self.X)); m = stop - start
         xa, table = self.xa[:m], self.table[:m]
+        chunk = None  # let the last chunk go before reading the next: from disk, each is a copy
         chunk = self.X[start:stop]
         xa[:, :d].copy_(chunk)
         xa[:, d + 1].copy_(self.x2[start:stop])
@@ -102,13 +104,13 @@ def __call__(self:LloydPass,
     counts = torch.bincount(self.labels, weights=self.w, minlength=self.k).to(self.dtype)
     return sums, counts
 
-# %% ../nbs/06_engine.ipynb #1d8fd179
+# %% ../nbs/06_engine.ipynb #2aa571ab
 @patch
 def inertia(self:LloydPass)->float:
     "Inertia of the latest pass: the (weighted) sum of each point's squared distance to its centroid"
     return all_sum(self.total.clone()).item()
 
-# %% ../nbs/06_engine.ipynb #e407c815
+# %% ../nbs/06_engine.ipynb #408801a8
 @patch
 def accumulate(self:LloydPass,
     labels:Tensor, # (n,) label of every point
@@ -131,7 +133,7 @@ def own_distances(self:LloydPass,
     return torch.cat([((self.X[s:s + self.rows].to(self.dtype) - centroids[labels[s:s + self.rows]]) ** 2).sum(1)
                       for s in range(0, len(self.X), self.rows)])
 
-# %% ../nbs/06_engine.ipynb #aef2dcb9
+# %% ../nbs/06_engine.ipynb #c7ea1be9
 def global_means(
     sums:Tensor, # (k, d) this process's sums per centroid
     counts:Tensor, # (k,) this process's total weight per centroid
@@ -153,7 +155,7 @@ def global_means(
         relocate_empty_clusters(sums, counts, lab, rows, d2, w)
     return centroid_means(sums, counts, centroids)
 
-# %% ../nbs/06_engine.ipynb #3d840821
+# %% ../nbs/06_engine.ipynb #c9ef0b5f
 def lloyd_fast(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -176,7 +178,7 @@ def lloyd_fast(
     if not settled: lp(centroids, update=False)
     return centroids, lp.labels, lp.inertia(), step
 
-# %% ../nbs/06_engine.ipynb #90884167
+# %% ../nbs/06_engine.ipynb #6c797985
 @patch
 def nearest_two(self:LloydPass,
     rows:Tensor, # Indices of the rows to look at
@@ -197,7 +199,7 @@ def nearest_two(self:LloydPass,
         for o, v in zip(out, (labels, best, second)): o.append(v)
     return tuple(torch.cat(o)[rows] if dense else torch.cat(o) for o in out)
 
-# %% ../nbs/06_engine.ipynb #f89273eb
+# %% ../nbs/06_engine.ipynb #08b34995
 def _bounded_assign(lp, centroids, labels, upper, lower, x2):
     "Update `labels`, `upper`, `lower` in place where the bounds don't prove the centroid; return (looked, changed rows, their old labels)"
     c = centroids.double()
@@ -215,14 +217,14 @@ def _bounded_assign(lp, centroids, labels, upper, lower, x2):
         return len(rows), moved, old
     return 0, rows, labels[rows]
 
-# %% ../nbs/06_engine.ipynb #24ef4b85
+# %% ../nbs/06_engine.ipynb #7aebac15
 def _move_points(sums, counts, x, old, new):
     "Move the points `x` from centroids `old` to centroids `new` in the running `sums` and `counts`"
     sums.index_add_(0, new, x).index_add_(0, old, -x)
     ones = torch.ones(len(x), dtype=counts.dtype, device=counts.device)
     counts.index_add_(0, new, ones).index_add_(0, old, -ones)
 
-# %% ../nbs/06_engine.ipynb #acd0db8b
+# %% ../nbs/06_engine.ipynb #8151c61a
 def hamerly(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
