@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'LloydPass', 'global_means', 'lloyd_fast', 'hamerly']
 
-# %% ../nbs/06_engine.ipynb #d060d1bc
+# %% ../nbs/06_engine.ipynb #ac8be850
 import torch
 from torch import Tensor
 from fastcore.basics import patch
 from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
-from .scale import distributed, all_sum, all_true, _all_gather_rows
+from .scale import RowSource, distributed, all_sum, all_true, _all_gather_rows
 
-# %% ../nbs/06_engine.ipynb #7cc55b6a
+# %% ../nbs/06_engine.ipynb #3f87952e
 def chunk_rows(
     n_features:int, # d
     n_clusters:int, # k
@@ -22,7 +22,7 @@ def chunk_rows(
     "How many rows of data one chunk may hold within `chunk_bytes`"
     return max(64, chunk_bytes // ((2 * n_features + 2 + 2 * n_clusters) * itemsize))
 
-# %% ../nbs/06_engine.ipynb #4d7f1b0c
+# %% ../nbs/06_engine.ipynb #eca92d77
 def augmented_centroids(
     centroids:Tensor, # (k, d) centroids
     dtype=None, # Dtype of the result; None keeps the centroids'
@@ -31,7 +31,7 @@ def augmented_centroids(
     c = centroids.to(dtype or centroids.dtype)
     return torch.cat([-2 * c.T, (c * c).sum(1)[None], torch.ones_like(c[:, 0])[None]]).contiguous()
 
-# %% ../nbs/06_engine.ipynb #82e524b5
+# %% ../nbs/06_engine.ipynb #123cdb5e
 def packed_argmin(
     D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else `D.min(1)`
     work:Tensor=None, # (m, k) int32 buffer to pack into; None allocates one
@@ -48,7 +48,7 @@ def packed_argmin(
     if len(wrong): idx[wrong] = D[wrong].argmin(1)
     return values, idx
 
-# %% ../nbs/06_engine.ipynb #9066fd80
+# %% ../nbs/06_engine.ipynb #8bb82e30
 class LloydPass:
     "Buffers and precomputed norms for repeated assign-and-accumulate passes over the same data"
     def __init__(self,
@@ -56,6 +56,7 @@ class LloydPass:
         n_clusters:int, # k
         sample_weight:Tensor=None, # (n,) weights, or None
         chunk_bytes:int=2**23, # Memory budget for the chunk buffers
+        keep_norms:bool=None, # Keep every point's squared norm; None: unless X streams from disk (a `RowSource`)
     ):
         n, d = X.shape
         self.X, self.w, self.k = X.contiguous(), sample_weight, n_clusters
@@ -65,16 +66,18 @@ class LloydPass:
         self.xa = torch.empty(self.rows, d + 2, **kw)
         self.xa[:, d] = 1
         self.table, self.work = torch.empty(self.rows, n_clusters, **kw), torch.empty(self.rows, n_clusters, device=X.device, dtype=torch.int32)
-        self.x2 = torch.empty(n, **kw)
-        for start, c in zip(range(0, n, self.rows), X.split(self.rows)): self.x2[start:start + len(c)] = self.norms(c)
-        self.labels = torch.full((n,), -1, dtype=torch.long, device=X.device)
+        self.x2 = None
+        if keep_norms or (keep_norms is None and not isinstance(X, RowSource)):
+            self.x2 = torch.empty(n, **kw)
+            for start, c in zip(range(0, n, self.rows), X.split(self.rows)): self.x2[start:start + len(c)] = self.norms(c)
+        self.labels = torch.full((n,), -1, dtype=torch.int32, device=X.device)
 
     def norms(self, chunk:Tensor)->Tensor:
         "Squared norm of each row of `chunk`, in the working dtype"
         chunk = chunk.to(self.dtype)
         return torch.einsum('ij,ij->i', chunk, chunk)
 
-# %% ../nbs/06_engine.ipynb #e0d621af
+# %% ../nbs/06_engine.ipynb #54cbc970
 @patch
 def __call__(self:LloydPass,
     centroids:Tensor, # (k, d) centroids to assign to
@@ -90,7 +93,7 @@ def __call__(self:LloydPass,
         chunk = None  # let the last chunk go before reading the next: from disk, each is a copy
         chunk = self.X[start:stop]
         xa[:, :d].copy_(chunk)
-        xa[:, d + 1].copy_(self.x2[start:stop])
+        xa[:, d + 1].copy_(self.norms(chunk) if self.x2 is None else self.x2[start:stop])
         torch.mm(xa, ca, out=table)
         mins, labels = packed_argmin(table, self.work[:m])
         self.changed += (self.labels[start:stop] != labels).sum()
@@ -104,13 +107,13 @@ def __call__(self:LloydPass,
     counts = torch.bincount(self.labels, weights=self.w, minlength=self.k).to(self.dtype)
     return sums, counts
 
-# %% ../nbs/06_engine.ipynb #2aa571ab
+# %% ../nbs/06_engine.ipynb #54d36619
 @patch
 def inertia(self:LloydPass)->float:
     "Inertia of the latest pass: the (weighted) sum of each point's squared distance to its centroid"
     return all_sum(self.total.clone()).item()
 
-# %% ../nbs/06_engine.ipynb #408801a8
+# %% ../nbs/06_engine.ipynb #bb0e67e2
 @patch
 def accumulate(self:LloydPass,
     labels:Tensor, # (n,) label of every point
@@ -133,7 +136,7 @@ def own_distances(self:LloydPass,
     return torch.cat([((self.X[s:s + self.rows].to(self.dtype) - centroids[labels[s:s + self.rows]]) ** 2).sum(1)
                       for s in range(0, len(self.X), self.rows)])
 
-# %% ../nbs/06_engine.ipynb #c7ea1be9
+# %% ../nbs/06_engine.ipynb #c07c2bcf
 def global_means(
     sums:Tensor, # (k, d) this process's sums per centroid
     counts:Tensor, # (k,) this process's total weight per centroid
@@ -155,7 +158,7 @@ def global_means(
         relocate_empty_clusters(sums, counts, lab, rows, d2, w)
     return centroid_means(sums, counts, centroids)
 
-# %% ../nbs/06_engine.ipynb #c9ef0b5f
+# %% ../nbs/06_engine.ipynb #41ccf3ff
 def lloyd_fast(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -178,7 +181,7 @@ def lloyd_fast(
     if not settled: lp(centroids, update=False)
     return centroids, lp.labels, lp.inertia(), step
 
-# %% ../nbs/06_engine.ipynb #6c797985
+# %% ../nbs/06_engine.ipynb #10d12ff7
 @patch
 def nearest_two(self:LloydPass,
     rows:Tensor, # Indices of the rows to look at
@@ -199,7 +202,7 @@ def nearest_two(self:LloydPass,
         for o, v in zip(out, (labels, best, second)): o.append(v)
     return tuple(torch.cat(o)[rows] if dense else torch.cat(o) for o in out)
 
-# %% ../nbs/06_engine.ipynb #08b34995
+# %% ../nbs/06_engine.ipynb #65c010ac
 def _bounded_assign(lp, centroids, labels, upper, lower, x2):
     "Update `labels`, `upper`, `lower` in place where the bounds don't prove the centroid; return (looked, changed rows, their old labels)"
     c = centroids.double()
@@ -211,20 +214,20 @@ def _bounded_assign(lp, centroids, labels, upper, lower, x2):
         lab, best, second = lp.nearest_two(rows, centroids)
         changed = labels[rows] != lab
         moved, old = rows[changed], labels[rows][changed]
-        labels[rows] = lab
+        labels[rows] = lab.to(labels.dtype)
         upper[rows] = (best.double() + slack[rows]).sqrt()
         lower[rows] = (second.double() - slack[rows]).clamp_min(0).sqrt()
         return len(rows), moved, old
     return 0, rows, labels[rows]
 
-# %% ../nbs/06_engine.ipynb #7aebac15
+# %% ../nbs/06_engine.ipynb #32525b8d
 def _move_points(sums, counts, x, old, new):
     "Move the points `x` from centroids `old` to centroids `new` in the running `sums` and `counts`"
     sums.index_add_(0, new, x).index_add_(0, old, -x)
     ones = torch.ones(len(x), dtype=counts.dtype, device=counts.device)
     counts.index_add_(0, new, ones).index_add_(0, old, -ones)
 
-# %% ../nbs/06_engine.ipynb #8151c61a
+# %% ../nbs/06_engine.ipynb #aa5f833a
 def hamerly(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -236,8 +239,9 @@ def hamerly(
     looked:list=None, # If a list, the number of points whose distances were computed is appended at each step
 )->tuple: # `(centroids, labels, inertia, n_iter)`, as `lloyd` returns them
     "Lloyd's algorithm, step for step, skipping the points whose nearest centroid provably can't have changed"
-    lp = LloydPass(data, len(centroids), sample_weight, chunk_bytes)
-    n, dev, labels = len(data), data.device, lp.labels  # labels start at -1: every point is looked at in step 1
+    lp = LloydPass(data, len(centroids), sample_weight, chunk_bytes, keep_norms=True)
+    n, dev = len(data), data.device
+    labels = torch.full((n,), -1, dtype=torch.long, device=dev)  # int64: indexes fastest; -1: every point is looked at
     upper = torch.full((n,), float('inf'), dtype=torch.float64, device=dev)
     lower = torch.zeros(n, dtype=torch.float64, device=dev)
     centroids, settled = centroids.to(lp.dtype), False
