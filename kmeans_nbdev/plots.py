@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['inertia_by_k', 'plot_inertia_by_k']
 
-# %% ../nbs/05_plots.ipynb #93fba7f3
+# %% ../nbs/05_plots.ipynb #4d121f4b
 import math
 import matplotlib.pyplot as plt
 from matplotlib.animation import FuncAnimation
@@ -13,13 +13,13 @@ from fastcore.basics import patch
 from .data import plot_clusters
 from .kmeans import KMeans, as_data
 
-# %% ../nbs/05_plots.ipynb #35ef6587
+# %% ../nbs/05_plots.ipynb #1b1d4fbb
 def _pick(n:int, most:int)->list:
     "At most `most` indices of `range(n)`, evenly spread, first and last included"
     if n <= most: return list(range(n))
     return sorted({round(i * (n - 1) / (most - 1)) for i in range(most)})
 
-# %% ../nbs/05_plots.ipynb #fd0f0e53
+# %% ../nbs/05_plots.ipynb #5461f12e
 @patch
 def _steps(self:KMeans)->list:
     "The recorded steps, or a clear error"
@@ -46,7 +46,7 @@ def plot_steps(self:KMeans,
     fig.tight_layout()
     return fig
 
-# %% ../nbs/05_plots.ipynb #bcd4cc61
+# %% ../nbs/05_plots.ipynb #ac7e490a
 @patch
 def animate(self:KMeans,
     X, # The (n, d) data the model was fitted on
@@ -67,7 +67,7 @@ def animate(self:KMeans,
     plt.close(fig)
     return anim
 
-# %% ../nbs/05_plots.ipynb #1fb60602
+# %% ../nbs/05_plots.ipynb #6cd8dd70
 def inertia_by_k(
     X, # (n, d) data
     ks=range(1, 11), # The numbers of clusters to try
