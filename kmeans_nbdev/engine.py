@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'LloydPass', 'global_means', 'lloyd_fast', 'hamerly']
 
-# %% ../nbs/06_engine.ipynb #ac8be850
+# %% ../nbs/06_engine.ipynb #388b69e8
 import torch
 from torch import Tensor
 from fastcore.basics import patch
 from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
 from .scale import RowSource, distributed, all_sum, all_true, _all_gather_rows
 
-# %% ../nbs/06_engine.ipynb #3f87952e
+# %% ../nbs/06_engine.ipynb #c98b1ca4
 def chunk_rows(
     n_features:int, # d
     n_clusters:int, # k
@@ -22,7 +22,7 @@ def chunk_rows(
     "How many rows of data one chunk may hold within `chunk_bytes`"
     return max(64, chunk_bytes // ((2 * n_features + 2 + 2 * n_clusters) * itemsize))
 
-# %% ../nbs/06_engine.ipynb #eca92d77
+# %% ../nbs/06_engine.ipynb #0357df22
 def augmented_centroids(
     centroids:Tensor, # (k, d) centroids
     dtype=None, # Dtype of the result; None keeps the centroids'
@@ -31,7 +31,7 @@ def augmented_centroids(
     c = centroids.to(dtype or centroids.dtype)
     return torch.cat([-2 * c.T, (c * c).sum(1)[None], torch.ones_like(c[:, 0])[None]]).contiguous()
 
-# %% ../nbs/06_engine.ipynb #123cdb5e
+# %% ../nbs/06_engine.ipynb #36cbd7f4
 def packed_argmin(
     D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else `D.min(1)`
     work:Tensor=None, # (m, k) int32 buffer to pack into; None allocates one
@@ -48,7 +48,7 @@ def packed_argmin(
     if len(wrong): idx[wrong] = D[wrong].argmin(1)
     return values, idx
 
-# %% ../nbs/06_engine.ipynb #8bb82e30
+# %% ../nbs/06_engine.ipynb #478c5f5e
 class LloydPass:
     "Buffers and precomputed norms for repeated assign-and-accumulate passes over the same data"
     def __init__(self,
@@ -77,7 +77,7 @@ class LloydPass:
         chunk = chunk.to(self.dtype)
         return torch.einsum('ij,ij->i', chunk, chunk)
 
-# %% ../nbs/06_engine.ipynb #54cbc970
+# %% ../nbs/06_engine.ipynb #5d0e2c26
 @patch
 def __call__(self:LloydPass,
     centroids:Tensor, # (k, d) centroids to assign to
@@ -107,13 +107,13 @@ def __call__(self:LloydPass,
     counts = torch.bincount(self.labels, weights=self.w, minlength=self.k).to(self.dtype)
     return sums, counts
 
-# %% ../nbs/06_engine.ipynb #54d36619
+# %% ../nbs/06_engine.ipynb #fd4c22aa
 @patch
 def inertia(self:LloydPass)->float:
     "Inertia of the latest pass: the (weighted) sum of each point's squared distance to its centroid"
     return all_sum(self.total.clone()).item()
 
-# %% ../nbs/06_engine.ipynb #bb0e67e2
+# %% ../nbs/06_engine.ipynb #1a063779
 @patch
 def accumulate(self:LloydPass,
     labels:Tensor, # (n,) label of every point
@@ -136,7 +136,7 @@ def own_distances(self:LloydPass,
     return torch.cat([((self.X[s:s + self.rows].to(self.dtype) - centroids[labels[s:s + self.rows]]) ** 2).sum(1)
                       for s in range(0, len(self.X), self.rows)])
 
-# %% ../nbs/06_engine.ipynb #c07c2bcf
+# %% ../nbs/06_engine.ipynb #f21d68f7
 def global_means(
     sums:Tensor, # (k, d) this process's sums per centroid
     counts:Tensor, # (k,) this process's total weight per centroid
@@ -158,7 +158,7 @@ def global_means(
         relocate_empty_clusters(sums, counts, lab, rows, d2, w)
     return centroid_means(sums, counts, centroids)
 
-# %% ../nbs/06_engine.ipynb #41ccf3ff
+# %% ../nbs/06_engine.ipynb #f1f03353
 def lloyd_fast(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -181,7 +181,7 @@ def lloyd_fast(
     if not settled: lp(centroids, update=False)
     return centroids, lp.labels, lp.inertia(), step
 
-# %% ../nbs/06_engine.ipynb #10d12ff7
+# %% ../nbs/06_engine.ipynb #158a0942
 @patch
 def nearest_two(self:LloydPass,
     rows:Tensor, # Indices of the rows to look at
@@ -202,7 +202,7 @@ def nearest_two(self:LloydPass,
         for o, v in zip(out, (labels, best, second)): o.append(v)
     return tuple(torch.cat(o)[rows] if dense else torch.cat(o) for o in out)
 
-# %% ../nbs/06_engine.ipynb #65c010ac
+# %% ../nbs/06_engine.ipynb #0f26841a
 def _bounded_assign(lp, centroids, labels, upper, lower, x2):
     "Update `labels`, `upper`, `lower` in place where the bounds don't prove the centroid; return (looked, changed rows, their old labels)"
     c = centroids.double()
@@ -220,14 +220,14 @@ def _bounded_assign(lp, centroids, labels, upper, lower, x2):
         return len(rows), moved, old
     return 0, rows, labels[rows]
 
-# %% ../nbs/06_engine.ipynb #32525b8d
+# %% ../nbs/06_engine.ipynb #caecc2c8
 def _move_points(sums, counts, x, old, new):
     "Move the points `x` from centroids `old` to centroids `new` in the running `sums` and `counts`"
     sums.index_add_(0, new, x).index_add_(0, old, -x)
     ones = torch.ones(len(x), dtype=counts.dtype, device=counts.device)
     counts.index_add_(0, new, ones).index_add_(0, old, -ones)
 
-# %% ../nbs/06_engine.ipynb #aa5f833a
+# %% ../nbs/06_engine.ipynb #d1af836e
 def hamerly(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -252,11 +252,11 @@ def hamerly(
         if looked is not None: looked.append(n_looked)
         if sums is None or sample_weight is not None: sums, counts = lp.accumulate(labels, torch.float64)
         else: _move_points(sums, counts, lp.X[moved].to(torch.float64), old, labels[moved])
-        g_sums, g_counts = sums.clone(), counts.clone()  # global_means adds up processes' sums in place
-        empty = bool(all_sum(counts.clone()).eq(0).any())
-        new = global_means(g_sums, g_counts, labels, lp.X, lambda: lp.own_distances(labels, centroids),
+        relocated = []  # global_means asks for the distances only when it relocates an empty cluster
+        def own_distances(): relocated.append(True); return lp.own_distances(labels, centroids)
+        new = global_means(sums.clone(), counts.clone(), labels, lp.X, own_distances,  # clones: it adds up processes' sums in place
                            centroids.double(), sample_weight).to(lp.dtype)
-        if empty: upper.fill_(float('inf'))  # a relocated centroid breaks the bounds' bookkeeping: look at everyone again
+        if relocated: upper.fill_(float('inf'))  # a relocated centroid breaks the bounds' bookkeeping: look at everyone again
         settled = step > 1 and all_true(len(moved) == 0, dev)
         shift, moved = centroid_shift(centroids, new), (new - centroids).double().norm(dim=1)
         upper += moved[labels]; lower.sub_(moved.max()).clamp_min_(0)
