@@ -21,6 +21,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kmeans_nbdev import KMeans, kmeans_plusplus, as_generator
 from kmeans_nbdev.engine import chunk_rows
+from kmeans_nbdev.kernel import load_kernel
 
 try: import sklearn; from sklearn.cluster import KMeans as SkKMeans, kmeans_plusplus as sk_kmeans_plusplus
 except ImportError: sklearn = None
@@ -55,6 +56,12 @@ def best(f, repeat):
 def run_ours(X, init, iters):
     km = KMeans(len(init), init=init, n_init=1, max_iter=iters, tol=0, algorithm='lloyd').fit(X)
     return km.inertia_, km.n_iter_
+
+def run_ours_plain(X, init, iters):
+    "kmeans_nbdev without its compiled kernel: the plain PyTorch pass"
+    os.environ['KMEANS_NBDEV_KERNEL'] = 'torch'
+    try: return run_ours(X, init, iters)
+    finally: del os.environ['KMEANS_NBDEV_KERNEL']
 
 def run_sklearn(X, init, iters, algorithm='lloyd'):
     km = SkKMeans(len(init), init=init.numpy(), n_init=1, max_iter=iters, tol=0, algorithm=algorithm).fit(X.numpy())
@@ -228,6 +235,7 @@ def table(rows, ref_names=('scikit-learn lloyd', 'faiss-cpu', 'torch.mm floor'))
 def PEERS():
     "The libraries found, by name"
     peers = {'kmeans_nbdev': run_ours}
+    if load_kernel() is not None: peers['kmeans_nbdev, plain PyTorch'] = run_ours_plain
     if sklearn: peers['scikit-learn lloyd'] = run_sklearn
     if faiss: peers['faiss-cpu'] = run_faiss
     if fast_pytorch_kmeans: peers['fast-pytorch-kmeans'] = run_fpk
@@ -253,6 +261,7 @@ def main():
     cases = [(50_000, 2, 6, 3, 8, 3)] if args.quick else \
             [(200_000, 32, 64, 3, 8, 3), (1_000_000, 64, 256, 2, 5, 2), (50_000, 2, 6, 3, 8, 3)]
     env = dict(python=platform.python_version(), torch=torch.__version__, threads=torch.get_num_threads(),
+               compiled_kernel=load_kernel() is not None,
                cpu=platform.processor() or platform.machine(), cores=os.cpu_count(),
                sklearn=getattr(sklearn, '__version__', None), faiss=getattr(faiss, '__version__', None),
                fast_pytorch_kmeans=getattr(fast_pytorch_kmeans, '__version__', 'installed' if fast_pytorch_kmeans else None))

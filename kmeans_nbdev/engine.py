@@ -5,14 +5,15 @@
 # %% auto #0
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'LloydPass', 'global_means', 'lloyd_fast', 'hamerly']
 
-# %% ../nbs/06_engine.ipynb #388b69e8
+# %% ../nbs/06_engine.ipynb #9b45a855
 import torch
 from torch import Tensor
 from fastcore.basics import patch
 from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
 from .scale import RowSource, distributed, all_sum, all_true, _all_gather_rows
+from .kernel import load_kernel, fused_pass
 
-# %% ../nbs/06_engine.ipynb #c98b1ca4
+# %% ../nbs/06_engine.ipynb #553f5a90
 def chunk_rows(
     n_features:int, # d
     n_clusters:int, # k
@@ -22,7 +23,7 @@ def chunk_rows(
     "How many rows of data one chunk may hold within `chunk_bytes`"
     return max(64, chunk_bytes // ((2 * n_features + 2 + 2 * n_clusters) * itemsize))
 
-# %% ../nbs/06_engine.ipynb #0357df22
+# %% ../nbs/06_engine.ipynb #27f46900
 def augmented_centroids(
     centroids:Tensor, # (k, d) centroids
     dtype=None, # Dtype of the result; None keeps the centroids'
@@ -31,7 +32,7 @@ def augmented_centroids(
     c = centroids.to(dtype or centroids.dtype)
     return torch.cat([-2 * c.T, (c * c).sum(1)[None], torch.ones_like(c[:, 0])[None]]).contiguous()
 
-# %% ../nbs/06_engine.ipynb #36cbd7f4
+# %% ../nbs/06_engine.ipynb #0042c3f9
 def packed_argmin(
     D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else `D.min(1)`
     work:Tensor=None, # (m, k) int32 buffer to pack into; None allocates one
@@ -48,7 +49,7 @@ def packed_argmin(
     if len(wrong): idx[wrong] = D[wrong].argmin(1)
     return values, idx
 
-# %% ../nbs/06_engine.ipynb #478c5f5e
+# %% ../nbs/06_engine.ipynb #18377e52
 class LloydPass:
     "Buffers and precomputed norms for repeated assign-and-accumulate passes over the same data"
     def __init__(self,
@@ -59,43 +60,58 @@ class LloydPass:
         keep_norms:bool=None, # Keep every point's squared norm; None: unless X streams from disk (a `RowSource`)
     ):
         n, d = X.shape
-        self.X, self.w, self.k = X.contiguous(), sample_weight, n_clusters
+        self.X, self.w, self.k, self.bufs, self.tables = X.contiguous(), sample_weight, n_clusters, None, None
         self.dtype = torch.float32 if X.dtype in (torch.float16, torch.bfloat16) else X.dtype
         self.rows = min(n, chunk_rows(d, n_clusters, chunk_bytes, torch.finfo(self.dtype).bits // 8))
-        kw = dict(device=X.device, dtype=self.dtype)
-        self.xa = torch.empty(self.rows, d + 2, **kw)
-        self.xa[:, d] = 1
-        self.table, self.work = torch.empty(self.rows, n_clusters, **kw), torch.empty(self.rows, n_clusters, device=X.device, dtype=torch.int32)
+        self.kernel = X.dtype == torch.float32 and torch.device(X.device).type == 'cpu' and load_kernel() is not None
+        if self.kernel:  # the compiled kernel: threads with a table each, from a share of the budget
+            self.threads = max(1, min(torch.get_num_threads(), n // 4096))
+            self.kernel_rows = min(-(-n // self.threads), chunk_rows(d, n_clusters, chunk_bytes // self.threads))
+            self.wk = None if sample_weight is None else sample_weight.float().contiguous()
         self.x2 = None
         if keep_norms or (keep_norms is None and not isinstance(X, RowSource)):
-            self.x2 = torch.empty(n, **kw)
+            self.x2 = torch.empty(n, dtype=self.dtype, device=X.device)
             for start, c in zip(range(0, n, self.rows), X.split(self.rows)): self.x2[start:start + len(c)] = self.norms(c)
         self.labels = torch.full((n,), -1, dtype=torch.int32, device=X.device)
+
+    def buffers(self)->tuple:
+        "The plain path's chunk buffers `(xa, table, work)`, allocated on first use"
+        if self.bufs is None:
+            kw = dict(device=self.X.device, dtype=self.dtype)
+            xa = torch.empty(self.rows, self.X.shape[1] + 2, **kw)
+            xa[:, -2] = 1
+            self.bufs = xa, torch.empty(self.rows, self.k, **kw), torch.empty(self.rows, self.k, device=self.X.device, dtype=torch.int32)
+        return self.bufs
 
     def norms(self, chunk:Tensor)->Tensor:
         "Squared norm of each row of `chunk`, in the working dtype"
         chunk = chunk.to(self.dtype)
         return torch.einsum('ij,ij->i', chunk, chunk)
 
-# %% ../nbs/06_engine.ipynb #5d0e2c26
+# %% ../nbs/06_engine.ipynb #0dc6f438
 @patch
 def __call__(self:LloydPass,
     centroids:Tensor, # (k, d) centroids to assign to
     update:bool=True, # Also accumulate per-centroid sums and counts
 )->tuple: # `(sums, counts)`, or `(None, None)` without `update`; labels, changes and inertia are in `self`
     "Assign every point to its nearest centroid, chunk by chunk, accumulating what the update needs"
+    if self.kernel:
+        if self.tables is None: self.tables = [torch.empty(self.kernel_rows, self.k) for _ in range(self.threads)]
+        sums, counts, changed, total = fused_pass(self.X, centroids.float().contiguous(), self.labels, self.tables, self.x2, self.wk, update)
+        self.changed, self.total = torch.tensor(changed), total
+        return sums, (None if counts is None else counts.float())
     d, ca, dev = self.X.shape[1], augmented_centroids(centroids, self.dtype), self.X.device
     sums = torch.zeros(self.k, d, device=dev, dtype=self.dtype) if update else None
     self.changed, self.total = torch.zeros((), dtype=torch.long, device=dev), torch.zeros((), dtype=torch.float64, device=dev)
     for start in range(0, len(self.X), self.rows):
         stop = min(start + self.rows, len(self.X)); m = stop - start
-        xa, table = self.xa[:m], self.table[:m]
+        xa, table, work = (b[:m] for b in self.buffers())
         chunk = None  # let the last chunk go before reading the next: from disk, each is a copy
         chunk = self.X[start:stop]
         xa[:, :d].copy_(chunk)
         xa[:, d + 1].copy_(self.norms(chunk) if self.x2 is None else self.x2[start:stop])
         torch.mm(xa, ca, out=table)
-        mins, labels = packed_argmin(table, self.work[:m])
+        mins, labels = packed_argmin(table, work)
         self.changed += (self.labels[start:stop] != labels).sum()
         self.labels[start:stop] = labels
         mins = mins.clamp_min(0).double()
@@ -107,13 +123,13 @@ def __call__(self:LloydPass,
     counts = torch.bincount(self.labels, weights=self.w, minlength=self.k).to(self.dtype)
     return sums, counts
 
-# %% ../nbs/06_engine.ipynb #fd4c22aa
+# %% ../nbs/06_engine.ipynb #cd3d1712
 @patch
 def inertia(self:LloydPass)->float:
     "Inertia of the latest pass: the (weighted) sum of each point's squared distance to its centroid"
     return all_sum(self.total.clone()).item()
 
-# %% ../nbs/06_engine.ipynb #1a063779
+# %% ../nbs/06_engine.ipynb #149770f3
 @patch
 def accumulate(self:LloydPass,
     labels:Tensor, # (n,) label of every point
@@ -136,7 +152,7 @@ def own_distances(self:LloydPass,
     return torch.cat([((self.X[s:s + self.rows].to(self.dtype) - centroids[labels[s:s + self.rows]]) ** 2).sum(1)
                       for s in range(0, len(self.X), self.rows)])
 
-# %% ../nbs/06_engine.ipynb #f21d68f7
+# %% ../nbs/06_engine.ipynb #755ac7b4
 def global_means(
     sums:Tensor, # (k, d) this process's sums per centroid
     counts:Tensor, # (k,) this process's total weight per centroid
@@ -158,7 +174,7 @@ def global_means(
         relocate_empty_clusters(sums, counts, lab, rows, d2, w)
     return centroid_means(sums, counts, centroids)
 
-# %% ../nbs/06_engine.ipynb #f1f03353
+# %% ../nbs/06_engine.ipynb #7b4550db
 def lloyd_fast(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -181,7 +197,7 @@ def lloyd_fast(
     if not settled: lp(centroids, update=False)
     return centroids, lp.labels, lp.inertia(), step
 
-# %% ../nbs/06_engine.ipynb #158a0942
+# %% ../nbs/06_engine.ipynb #dc4dc123
 @patch
 def nearest_two(self:LloydPass,
     rows:Tensor, # Indices of the rows to look at
@@ -194,15 +210,15 @@ def nearest_two(self:LloydPass,
     for start in range(0, n if dense else len(rows), self.rows):
         if dense: src, x2 = self.X[start:start + self.rows], self.x2[start:start + self.rows]
         else: r = rows[start:start + self.rows]; src, x2 = self.X[r], self.x2[r]
-        m = len(src); xa, table = self.xa[:m], self.table[:m]
+        m = len(src); xa, table, work = (b[:m] for b in self.buffers())
         xa[:, :d].copy_(src); xa[:, d + 1].copy_(x2)
         torch.mm(xa, ca, out=table)
-        best, labels = packed_argmin(table, self.work[:m])
+        best, labels = packed_argmin(table, work)
         second = table.scatter_(1, labels[:, None], float('inf')).amin(1)
         for o, v in zip(out, (labels, best, second)): o.append(v)
     return tuple(torch.cat(o)[rows] if dense else torch.cat(o) for o in out)
 
-# %% ../nbs/06_engine.ipynb #0f26841a
+# %% ../nbs/06_engine.ipynb #b84c9b61
 def _bounded_assign(lp, centroids, labels, upper, lower, x2):
     "Update `labels`, `upper`, `lower` in place where the bounds don't prove the centroid; return (looked, changed rows, their old labels)"
     c = centroids.double()
@@ -220,14 +236,14 @@ def _bounded_assign(lp, centroids, labels, upper, lower, x2):
         return len(rows), moved, old
     return 0, rows, labels[rows]
 
-# %% ../nbs/06_engine.ipynb #caecc2c8
+# %% ../nbs/06_engine.ipynb #f098bccd
 def _move_points(sums, counts, x, old, new):
     "Move the points `x` from centroids `old` to centroids `new` in the running `sums` and `counts`"
     sums.index_add_(0, new, x).index_add_(0, old, -x)
     ones = torch.ones(len(x), dtype=counts.dtype, device=counts.device)
     counts.index_add_(0, new, ones).index_add_(0, old, -ones)
 
-# %% ../nbs/06_engine.ipynb #d1af836e
+# %% ../nbs/06_engine.ipynb #d7902dc1
 def hamerly(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
