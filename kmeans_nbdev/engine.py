@@ -5,15 +5,15 @@
 # %% auto #0
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'LloydPass', 'global_means', 'lloyd_fast', 'hamerly']
 
-# %% ../nbs/06_engine.ipynb #9b45a855
+# %% ../nbs/06_engine.ipynb #863e36a7
 import torch
 from torch import Tensor
 from fastcore.basics import patch
 from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
 from .scale import RowSource, distributed, all_sum, all_true, _all_gather_rows
-from .kernel import load_kernel, fused_pass
+from .kernel import load_kernel, fused_pass, padded_width
 
-# %% ../nbs/06_engine.ipynb #553f5a90
+# %% ../nbs/06_engine.ipynb #85a2b76e
 def chunk_rows(
     n_features:int, # d
     n_clusters:int, # k
@@ -23,7 +23,7 @@ def chunk_rows(
     "How many rows of data one chunk may hold within `chunk_bytes`"
     return max(64, chunk_bytes // ((2 * n_features + 2 + 2 * n_clusters) * itemsize))
 
-# %% ../nbs/06_engine.ipynb #27f46900
+# %% ../nbs/06_engine.ipynb #dd3c94ce
 def augmented_centroids(
     centroids:Tensor, # (k, d) centroids
     dtype=None, # Dtype of the result; None keeps the centroids'
@@ -32,7 +32,7 @@ def augmented_centroids(
     c = centroids.to(dtype or centroids.dtype)
     return torch.cat([-2 * c.T, (c * c).sum(1)[None], torch.ones_like(c[:, 0])[None]]).contiguous()
 
-# %% ../nbs/06_engine.ipynb #0042c3f9
+# %% ../nbs/06_engine.ipynb #9842108e
 def packed_argmin(
     D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else `D.min(1)`
     work:Tensor=None, # (m, k) int32 buffer to pack into; None allocates one
@@ -49,7 +49,7 @@ def packed_argmin(
     if len(wrong): idx[wrong] = D[wrong].argmin(1)
     return values, idx
 
-# %% ../nbs/06_engine.ipynb #18377e52
+# %% ../nbs/06_engine.ipynb #ae78d411
 class LloydPass:
     "Buffers and precomputed norms for repeated assign-and-accumulate passes over the same data"
     def __init__(self,
@@ -66,7 +66,7 @@ class LloydPass:
         self.kernel = X.dtype == torch.float32 and torch.device(X.device).type == 'cpu' and load_kernel() is not None
         if self.kernel:  # the compiled kernel: threads with a table each, from a share of the budget
             self.threads = max(1, min(torch.get_num_threads(), n // 4096))
-            self.kernel_rows = min(-(-n // self.threads), chunk_rows(d, n_clusters, chunk_bytes // self.threads))
+            self.kernel_rows = min(-(-n // self.threads), chunk_rows(d, padded_width(n_clusters), chunk_bytes // self.threads))
             self.wk = None if sample_weight is None else sample_weight.float().contiguous()
         self.x2 = None
         if keep_norms or (keep_norms is None and not isinstance(X, RowSource)):
@@ -88,7 +88,7 @@ class LloydPass:
         chunk = chunk.to(self.dtype)
         return torch.einsum('ij,ij->i', chunk, chunk)
 
-# %% ../nbs/06_engine.ipynb #0dc6f438
+# %% ../nbs/06_engine.ipynb #12208d5d
 @patch
 def __call__(self:LloydPass,
     centroids:Tensor, # (k, d) centroids to assign to
@@ -96,7 +96,7 @@ def __call__(self:LloydPass,
 )->tuple: # `(sums, counts)`, or `(None, None)` without `update`; labels, changes and inertia are in `self`
     "Assign every point to its nearest centroid, chunk by chunk, accumulating what the update needs"
     if self.kernel:
-        if self.tables is None: self.tables = [torch.empty(self.kernel_rows, self.k) for _ in range(self.threads)]
+        if self.tables is None: self.tables = [torch.empty(self.kernel_rows, padded_width(self.k)) for _ in range(self.threads)]
         sums, counts, changed, total = fused_pass(self.X, centroids.float().contiguous(), self.labels, self.tables, self.x2, self.wk, update)
         self.changed, self.total = torch.tensor(changed), total
         return sums, (None if counts is None else counts.float())
@@ -123,13 +123,13 @@ def __call__(self:LloydPass,
     counts = torch.bincount(self.labels, weights=self.w, minlength=self.k).to(self.dtype)
     return sums, counts
 
-# %% ../nbs/06_engine.ipynb #cd3d1712
+# %% ../nbs/06_engine.ipynb #31132030
 @patch
 def inertia(self:LloydPass)->float:
     "Inertia of the latest pass: the (weighted) sum of each point's squared distance to its centroid"
     return all_sum(self.total.clone()).item()
 
-# %% ../nbs/06_engine.ipynb #149770f3
+# %% ../nbs/06_engine.ipynb #6a5cbab7
 @patch
 def accumulate(self:LloydPass,
     labels:Tensor, # (n,) label of every point
@@ -152,7 +152,7 @@ def own_distances(self:LloydPass,
     return torch.cat([((self.X[s:s + self.rows].to(self.dtype) - centroids[labels[s:s + self.rows]]) ** 2).sum(1)
                       for s in range(0, len(self.X), self.rows)])
 
-# %% ../nbs/06_engine.ipynb #755ac7b4
+# %% ../nbs/06_engine.ipynb #519d3efe
 def global_means(
     sums:Tensor, # (k, d) this process's sums per centroid
     counts:Tensor, # (k,) this process's total weight per centroid
@@ -174,7 +174,7 @@ def global_means(
         relocate_empty_clusters(sums, counts, lab, rows, d2, w)
     return centroid_means(sums, counts, centroids)
 
-# %% ../nbs/06_engine.ipynb #7b4550db
+# %% ../nbs/06_engine.ipynb #8a00dcf5
 def lloyd_fast(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -197,7 +197,7 @@ def lloyd_fast(
     if not settled: lp(centroids, update=False)
     return centroids, lp.labels, lp.inertia(), step
 
-# %% ../nbs/06_engine.ipynb #dc4dc123
+# %% ../nbs/06_engine.ipynb #81c1c378
 @patch
 def nearest_two(self:LloydPass,
     rows:Tensor, # Indices of the rows to look at
@@ -218,7 +218,7 @@ def nearest_two(self:LloydPass,
         for o, v in zip(out, (labels, best, second)): o.append(v)
     return tuple(torch.cat(o)[rows] if dense else torch.cat(o) for o in out)
 
-# %% ../nbs/06_engine.ipynb #b84c9b61
+# %% ../nbs/06_engine.ipynb #a1df9c68
 def _bounded_assign(lp, centroids, labels, upper, lower, x2):
     "Update `labels`, `upper`, `lower` in place where the bounds don't prove the centroid; return (looked, changed rows, their old labels)"
     c = centroids.double()
@@ -236,14 +236,14 @@ def _bounded_assign(lp, centroids, labels, upper, lower, x2):
         return len(rows), moved, old
     return 0, rows, labels[rows]
 
-# %% ../nbs/06_engine.ipynb #f098bccd
+# %% ../nbs/06_engine.ipynb #fc05f4ce
 def _move_points(sums, counts, x, old, new):
     "Move the points `x` from centroids `old` to centroids `new` in the running `sums` and `counts`"
     sums.index_add_(0, new, x).index_add_(0, old, -x)
     ones = torch.ones(len(x), dtype=counts.dtype, device=counts.device)
     counts.index_add_(0, new, ones).index_add_(0, old, -ones)
 
-# %% ../nbs/06_engine.ipynb #d7902dc1
+# %% ../nbs/06_engine.ipynb #4fc03135
 def hamerly(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
