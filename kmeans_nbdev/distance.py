@@ -5,24 +5,26 @@
 # %% auto #0
 __all__ = ['sq_norms', 'calculate_distances']
 
-# %% ../nbs/01_distance.ipynb #f2631de0
+# %% ../nbs/01_distance.ipynb #38e87d75
 import torch
 from torch import Tensor
 
-# %% ../nbs/01_distance.ipynb #e905c325
+# %% ../nbs/01_distance.ipynb #174a8044
 def sq_norms(
     x:Tensor, # (n, d) rows
 )->Tensor: # (n,) squared Euclidean norm of each row
     "Squared length of each row of `x`"
     return (x * x).sum(1)
 
-# %% ../nbs/01_distance.ipynb #425499ac
+# %% ../nbs/01_distance.ipynb #85c87c24
 def calculate_distances(
     centroids:Tensor, # (k, d) centroids
     data:Tensor, # (n, d) points, with any number d of features
     squared:bool=False, # Return squared distances, which is all K-means needs
+    data_norms:Tensor=None, # (n,) `sq_norms(data)` if already at hand (a caller measuring many times); None computes them
 )->Tensor: # (n, k) distance from each point to each centroid
     "Euclidean distance from every point in `data` to every one of `centroids`, via one matrix product"
-    d2 = torch.addmm(sq_norms(data)[:, None], data, centroids.T, alpha=-2).add_(sq_norms(centroids))
+    x2 = sq_norms(data) if data_norms is None else data_norms
+    d2 = torch.addmm(x2[:, None], data, centroids.T, alpha=-2).add_(sq_norms(centroids))
     d2.clamp_min_(0)
     return d2 if squared else d2.sqrt_()

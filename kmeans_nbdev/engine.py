@@ -5,15 +5,15 @@
 # %% auto #0
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'LloydPass', 'global_means', 'lloyd_fast', 'hamerly']
 
-# %% ../nbs/06_engine.ipynb #863e36a7
+# %% ../nbs/06_engine.ipynb #c540909c
 import torch
 from torch import Tensor
 from fastcore.basics import patch
 from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
 from .scale import RowSource, distributed, all_sum, all_true, _all_gather_rows
-from .kernel import load_kernel, fused_pass, padded_width
+from .kernel import load_kernel, fused_pass, padded_width, padded_centroids, nearest_two_rows
 
-# %% ../nbs/06_engine.ipynb #85a2b76e
+# %% ../nbs/06_engine.ipynb #00bd364a
 def chunk_rows(
     n_features:int, # d
     n_clusters:int, # k
@@ -23,7 +23,7 @@ def chunk_rows(
     "How many rows of data one chunk may hold within `chunk_bytes`"
     return max(64, chunk_bytes // ((2 * n_features + 2 + 2 * n_clusters) * itemsize))
 
-# %% ../nbs/06_engine.ipynb #dd3c94ce
+# %% ../nbs/06_engine.ipynb #b5b56df4
 def augmented_centroids(
     centroids:Tensor, # (k, d) centroids
     dtype=None, # Dtype of the result; None keeps the centroids'
@@ -32,7 +32,7 @@ def augmented_centroids(
     c = centroids.to(dtype or centroids.dtype)
     return torch.cat([-2 * c.T, (c * c).sum(1)[None], torch.ones_like(c[:, 0])[None]]).contiguous()
 
-# %% ../nbs/06_engine.ipynb #9842108e
+# %% ../nbs/06_engine.ipynb #98580409
 def packed_argmin(
     D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else `D.min(1)`
     work:Tensor=None, # (m, k) int32 buffer to pack into; None allocates one
@@ -49,7 +49,7 @@ def packed_argmin(
     if len(wrong): idx[wrong] = D[wrong].argmin(1)
     return values, idx
 
-# %% ../nbs/06_engine.ipynb #ae78d411
+# %% ../nbs/06_engine.ipynb #dc6894dd
 class LloydPass:
     "Buffers and precomputed norms for repeated assign-and-accumulate passes over the same data"
     def __init__(self,
@@ -60,7 +60,7 @@ class LloydPass:
         keep_norms:bool=None, # Keep every point's squared norm; None: unless X streams from disk (a `RowSource`)
     ):
         n, d = X.shape
-        self.X, self.w, self.k, self.bufs, self.tables = X.contiguous(), sample_weight, n_clusters, None, None
+        self.X, self.w, self.k, self.bufs, self.tables, self._two = X.contiguous(), sample_weight, n_clusters, None, None, None
         self.dtype = torch.float32 if X.dtype in (torch.float16, torch.bfloat16) else X.dtype
         self.rows = min(n, chunk_rows(d, n_clusters, chunk_bytes, torch.finfo(self.dtype).bits // 8))
         self.kernel = X.dtype == torch.float32 and torch.device(X.device).type == 'cpu' and load_kernel() is not None
@@ -83,12 +83,17 @@ class LloydPass:
             self.bufs = xa, torch.empty(self.rows, self.k, **kw), torch.empty(self.rows, self.k, device=self.X.device, dtype=torch.int32)
         return self.bufs
 
+    def two_table(self)->Tensor:
+        "The compiled kernel's table for `nearest_two`, (rows, `padded_width(k)`), allocated on first use"
+        if self._two is None: self._two = torch.empty(self.rows, padded_width(self.k))
+        return self._two
+
     def norms(self, chunk:Tensor)->Tensor:
         "Squared norm of each row of `chunk`, in the working dtype"
         chunk = chunk.to(self.dtype)
         return torch.einsum('ij,ij->i', chunk, chunk)
 
-# %% ../nbs/06_engine.ipynb #12208d5d
+# %% ../nbs/06_engine.ipynb #f192cad4
 @patch
 def __call__(self:LloydPass,
     centroids:Tensor, # (k, d) centroids to assign to
@@ -123,13 +128,13 @@ def __call__(self:LloydPass,
     counts = torch.bincount(self.labels, weights=self.w, minlength=self.k).to(self.dtype)
     return sums, counts
 
-# %% ../nbs/06_engine.ipynb #31132030
+# %% ../nbs/06_engine.ipynb #d0252997
 @patch
 def inertia(self:LloydPass)->float:
     "Inertia of the latest pass: the (weighted) sum of each point's squared distance to its centroid"
     return all_sum(self.total.clone()).item()
 
-# %% ../nbs/06_engine.ipynb #6a5cbab7
+# %% ../nbs/06_engine.ipynb #599eafda
 @patch
 def accumulate(self:LloydPass,
     labels:Tensor, # (n,) label of every point
@@ -152,7 +157,7 @@ def own_distances(self:LloydPass,
     return torch.cat([((self.X[s:s + self.rows].to(self.dtype) - centroids[labels[s:s + self.rows]]) ** 2).sum(1)
                       for s in range(0, len(self.X), self.rows)])
 
-# %% ../nbs/06_engine.ipynb #519d3efe
+# %% ../nbs/06_engine.ipynb #489e850b
 def global_means(
     sums:Tensor, # (k, d) this process's sums per centroid
     counts:Tensor, # (k,) this process's total weight per centroid
@@ -174,7 +179,7 @@ def global_means(
         relocate_empty_clusters(sums, counts, lab, rows, d2, w)
     return centroid_means(sums, counts, centroids)
 
-# %% ../nbs/06_engine.ipynb #8a00dcf5
+# %% ../nbs/06_engine.ipynb #66ae9176
 def lloyd_fast(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -197,28 +202,36 @@ def lloyd_fast(
     if not settled: lp(centroids, update=False)
     return centroids, lp.labels, lp.inertia(), step
 
-# %% ../nbs/06_engine.ipynb #81c1c378
+# %% ../nbs/06_engine.ipynb #034a1f86
 @patch
 def nearest_two(self:LloydPass,
     rows:Tensor, # Indices of the rows to look at
     centroids:Tensor, # (k, d) centroids
 )->tuple: # `(labels, best, second)`: nearest centroid and the squared distances to the nearest and second nearest
     "Nearest centroid and the two smallest squared distances, for the given rows, in gathered chunks"
-    d, ca, n = self.X.shape[1], augmented_centroids(centroids, self.dtype), len(self.X)
+    d, n = self.X.shape[1], len(self.X)
+    if self.kernel: (cT, c2), table = padded_centroids(centroids.float()), self.two_table()
+    else: ca = augmented_centroids(centroids, self.dtype)
     dense = 2 * len(rows) > n  # most rows: read them all in order (cheaper than gathering), then keep those asked for
     out = [], [], []
     for start in range(0, n if dense else len(rows), self.rows):
         if dense: src, x2 = self.X[start:start + self.rows], self.x2[start:start + self.rows]
         else: r = rows[start:start + self.rows]; src, x2 = self.X[r], self.x2[r]
-        m = len(src); xa, table, work = (b[:m] for b in self.buffers())
-        xa[:, :d].copy_(src); xa[:, d + 1].copy_(x2)
-        torch.mm(xa, ca, out=table)
-        best, labels = packed_argmin(table, work)
-        second = table.scatter_(1, labels[:, None], float('inf')).amin(1)
+        m = len(src)
+        if self.kernel:  # the compiled loop, in this thread (PyTorch's idle threads would compete with more)
+            torch.mm(src, cT, out=table[:m])
+            labels, best, second = nearest_two_rows(table[:m], c2)
+            best, second = best + x2, second + x2
+        else:
+            xa, table_, work = (b[:m] for b in self.buffers())
+            xa[:, :d].copy_(src); xa[:, d + 1].copy_(x2)
+            torch.mm(xa, ca, out=table_)
+            best, labels = packed_argmin(table_, work)
+            second = table_.scatter_(1, labels[:, None], float('inf')).amin(1)
         for o, v in zip(out, (labels, best, second)): o.append(v)
     return tuple(torch.cat(o)[rows] if dense else torch.cat(o) for o in out)
 
-# %% ../nbs/06_engine.ipynb #a1df9c68
+# %% ../nbs/06_engine.ipynb #04f717ad
 def _bounded_assign(lp, centroids, labels, upper, lower, x2):
     "Update `labels`, `upper`, `lower` in place where the bounds don't prove the centroid; return (looked, changed rows, their old labels)"
     c = centroids.double()
@@ -236,14 +249,14 @@ def _bounded_assign(lp, centroids, labels, upper, lower, x2):
         return len(rows), moved, old
     return 0, rows, labels[rows]
 
-# %% ../nbs/06_engine.ipynb #fc05f4ce
+# %% ../nbs/06_engine.ipynb #25fc5784
 def _move_points(sums, counts, x, old, new):
     "Move the points `x` from centroids `old` to centroids `new` in the running `sums` and `counts`"
     sums.index_add_(0, new, x).index_add_(0, old, -x)
     ones = torch.ones(len(x), dtype=counts.dtype, device=counts.device)
     counts.index_add_(0, new, ones).index_add_(0, old, -ones)
 
-# %% ../nbs/06_engine.ipynb #4fc03135
+# %% ../nbs/06_engine.ipynb #d5fd3f7b
 def hamerly(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids

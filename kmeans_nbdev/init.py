@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['random_centroids', 'sample_by_weight', 'initialize_centroids', 'kmeans_plusplus']
 
-# %% ../nbs/02_init.ipynb #deeb39da
+# %% ../nbs/02_init.ipynb #2025fa3c
 import math
 import torch
 from torch import Tensor
-from .distance import calculate_distances
+from .distance import calculate_distances, sq_norms
 
-# %% ../nbs/02_init.ipynb #3893ffe2
+# %% ../nbs/02_init.ipynb #f5778d9d
 def random_centroids(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
@@ -25,7 +25,7 @@ def random_centroids(
         idx = (u.log() / sample_weight.double()).topk(k).indices
     return data[idx].clone()
 
-# %% ../nbs/02_init.ipynb #eb3614cd
+# %% ../nbs/02_init.ipynb #36b001e5
 def sample_by_weight(
     weights:Tensor, # (n,) non-negative weights
     n:int, # How many indices to draw (with replacement)
@@ -36,7 +36,7 @@ def sample_by_weight(
     u = torch.rand(n, generator=generator, device=weights.device, dtype=torch.float64) * cdf[-1]
     return torch.searchsorted(cdf, u, right=True).clamp_max_(len(weights) - 1)
 
-# %% ../nbs/02_init.ipynb #723b8c75
+# %% ../nbs/02_init.ipynb #e50ecc3d
 def initialize_centroids(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
@@ -53,7 +53,7 @@ def initialize_centroids(
         closest = torch.minimum(closest, calculate_distances(data[idx[-1]], data, squared=True)[:, 0])
     return data[torch.cat(idx)].clone()
 
-# %% ../nbs/02_init.ipynb #23e069a2
+# %% ../nbs/02_init.ipynb #e8490b1f
 def kmeans_plusplus(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
@@ -64,11 +64,11 @@ def kmeans_plusplus(
     "Greedy k-means++ seeding: each centroid is the best of a few candidates drawn with probability ~ weight * D²"
     w = torch.ones(len(data), dtype=data.dtype, device=data.device) if sample_weight is None else sample_weight
     if n_local_trials is None: n_local_trials = 2 + int(math.log(k))
-    idx = [sample_by_weight(w, 1, generator)]
-    closest = calculate_distances(data[idx[0]], data, squared=True)[:, 0]
+    idx, x2 = [sample_by_weight(w, 1, generator)], sq_norms(data)
+    closest = calculate_distances(data[idx[0]], data, squared=True, data_norms=x2)[:, 0]
     for _ in range(1, k):
         candidates = sample_by_weight(w * closest, n_local_trials, generator)
-        d2 = torch.minimum(calculate_distances(data[candidates], data, squared=True), closest[:, None])
+        d2 = torch.minimum(calculate_distances(data[candidates], data, squared=True, data_norms=x2), closest[:, None])
         best = (w @ d2).argmin()
         idx.append(candidates[best].view(1))
         closest = d2[:, best]
