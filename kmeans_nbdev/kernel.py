@@ -6,14 +6,14 @@
 __all__ = ['KERNEL_SOURCE', 'kernel_cache', 'build_kernel', 'load_kernel', 'nearest_accumulate', 'nearest_two_rows',
            'padded_width', 'padded_centroids', 'fused_pass']
 
-# %% ../nbs/06a_kernel.ipynb #09eda825
+# %% ../nbs/06a_kernel.ipynb #2e42bec1
 import ctypes, hashlib, os, platform, subprocess, sys, tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import torch
 from torch import Tensor
 
-# %% ../nbs/06a_kernel.ipynb #5aea73db
+# %% ../nbs/06a_kernel.ipynb #6f84963e
 KERNEL_SOURCE = r"""
 #include <stdint.h>
 #include <string.h>
@@ -47,7 +47,7 @@ static inline __attribute__((always_inline)) int32_t argmin_row(const float *row
   v8f mv = VMIN(bv, SHUF(bv, 4, 5, 6, 7, 0, 1, 2, 3), v8f);  /* every lane: the smallest value */
   mv = VMIN(mv, SHUF(mv, 2, 3, 0, 1, 6, 7, 4, 5), v8f);
   mv = VMIN(mv, SHUF(mv, 1, 0, 3, 2, 5, 4, 7, 6), v8f);
-  v8i eq = (v8i)(bv == mv), ci = (bi & eq) | ((v8i){0, 0, 0, 0, 0, 0, 0, 0} + INT32_MAX & ~eq);
+  v8i eq = (v8i)(bv == mv), ci = (bi & eq) | (((v8i){0, 0, 0, 0, 0, 0, 0, 0} + INT32_MAX) & ~eq);
   ci = VMIN(ci, SHUF(ci, 4, 5, 6, 7, 0, 1, 2, 3), v8i);      /* every lane: the first column holding it */
   ci = VMIN(ci, SHUF(ci, 2, 3, 0, 1, 6, 7, 4, 5), v8i);
   ci = VMIN(ci, SHUF(ci, 1, 0, 3, 2, 5, 4, 7, 6), v8i);
@@ -90,21 +90,35 @@ static void *run(void *p) {
   return 0;
 }
 
-/* The m rows over nt threads; thread t adds into sums + t*k*d (unless sums is NULL), counts + t*k, stats + 2t. */
-int km_lloyd_chunk_f32(const float *tab, const float *c2, const float *x, const float *x2, const float *w,
-                       int64_t m, int64_t k, int64_t d, int32_t *labels, float *sums, double *counts, double *stats, int nt) {
-  job_t jobs[64]; pthread_t th[64]; int started = 0;
+/* Run fn on each of nt jobs, `size` bytes apart: the first in this thread, the others in threads of their own
+   (or here, if a thread can't be started). */
+static void run_all(void *jobs, size_t size, int nt, void *(*fn)(void *)) {
+  pthread_t th[64]; int started = 0;
+  for (int t = 1; t < nt && !pthread_create(&th[t], 0, fn, (char *)jobs + t * size); t++) started = t;
+  fn(jobs);
+  for (int t = started + 1; t < nt; t++) fn((char *)jobs + t * size);
+  for (int t = 1; t <= started; t++) pthread_join(th[t], 0);
+}
+
+/* Thread t's share [*a, *b) of m rows split over nt threads; nt clamped to 1..64. */
+static int shares(int64_t m, int nt, int t, int64_t *a, int64_t *b) {
   if (nt < 1) nt = 1;
   if (nt > 64) nt = 64;
   int64_t per = (m + nt - 1) / nt;
+  *a = t * per < m ? t * per : m; *b = *a + per < m ? *a + per : m;
+  return nt;
+}
+
+/* The m rows over nt threads; thread t adds into sums + t*k*d (unless sums is NULL), counts + t*k, stats + 2t. */
+int km_lloyd_chunk_f32(const float *tab, const float *c2, const float *x, const float *x2, const float *w,
+                       int64_t m, int64_t k, int64_t d, int32_t *labels, float *sums, double *counts, double *stats, int nt) {
+  job_t jobs[64]; int64_t a, b;
+  nt = shares(m, nt, 0, &a, &b);
   for (int t = 0; t < nt; t++) {
-    int64_t a = t * per < m ? t * per : m, b = a + per < m ? a + per : m;
+    shares(m, nt, t, &a, &b);
     jobs[t] = (job_t){tab, c2, x, x2, w, a, b, k, d, labels, sums ? sums + t * k * d : 0, counts + t * k, stats + 2 * t};
   }
-  for (int t = 1; t < nt && !pthread_create(&th[t], 0, run, &jobs[t]); t++) started = t;
-  run(&jobs[0]);
-  for (int t = started + 1; t < nt; t++) run(&jobs[t]);  /* threads that could not start: run their rows here */
-  for (int t = 1; t <= started; t++) pthread_join(th[t], 0);
+  run_all(jobs, sizeof(job_t), nt, run);
   return nt;
 }
 
@@ -129,7 +143,7 @@ KM_TARGET static void two_rows_f32(const float *tab, const float *c2, int64_t i0
     v8f mv = VMIN(b1, SHUF(b1, 4, 5, 6, 7, 0, 1, 2, 3), v8f);
     mv = VMIN(mv, SHUF(mv, 2, 3, 0, 1, 6, 7, 4, 5), v8f);
     mv = VMIN(mv, SHUF(mv, 1, 0, 3, 2, 5, 4, 7, 6), v8f);
-    v8i eq = (v8i)(b1 == mv), ci = (bi & eq) | ((v8i){0, 0, 0, 0, 0, 0, 0, 0} + INT32_MAX & ~eq);
+    v8i eq = (v8i)(b1 == mv), ci = (bi & eq) | (((v8i){0, 0, 0, 0, 0, 0, 0, 0} + INT32_MAX) & ~eq);
     ci = VMIN(ci, SHUF(ci, 4, 5, 6, 7, 0, 1, 2, 3), v8i);
     ci = VMIN(ci, SHUF(ci, 2, 3, 0, 1, 6, 7, 4, 5), v8i);
     ci = VMIN(ci, SHUF(ci, 1, 0, 3, 2, 5, 4, 7, 6), v8i);
@@ -157,29 +171,21 @@ static void *run_two(void *p) {
 /* Nearest column, smallest and second smallest value of each of the m rows of tab + c2, over nt threads. */
 int km_nearest_two_f32(const float *tab, const float *c2, int64_t m, int64_t k, int32_t *labels, float *best,
                        float *second, int nt) {
-  two_t jobs[64]; pthread_t th[64]; int started = 0;
-  if (nt < 1) nt = 1;
-  if (nt > 64) nt = 64;
-  int64_t per = (m + nt - 1) / nt;
-  for (int t = 0; t < nt; t++) {
-    int64_t a = t * per < m ? t * per : m, b = a + per < m ? a + per : m;
-    jobs[t] = (two_t){tab, c2, a, b, k, labels, best, second};
-  }
-  for (int t = 1; t < nt && !pthread_create(&th[t], 0, run_two, &jobs[t]); t++) started = t;
-  run_two(&jobs[0]);
-  for (int t = started + 1; t < nt; t++) run_two(&jobs[t]);
-  for (int t = 1; t <= started; t++) pthread_join(th[t], 0);
+  two_t jobs[64]; int64_t a, b;
+  nt = shares(m, nt, 0, &a, &b);
+  for (int t = 0; t < nt; t++) { shares(m, nt, t, &a, &b); jobs[t] = (two_t){tab, c2, a, b, k, labels, best, second}; }
+  run_all(jobs, sizeof(two_t), nt, run_two);
   return nt;
 }
 """
 
-# %% ../nbs/06a_kernel.ipynb #06b3bccb
+# %% ../nbs/06a_kernel.ipynb #4b52ce04
 def kernel_cache()->Path:
     "Folder for the built kernel: `$KMEANS_NBDEV_CACHE`, else `$XDG_CACHE_HOME/kmeans_nbdev`, else `~/.cache/kmeans_nbdev`"
     if os.environ.get('KMEANS_NBDEV_CACHE'): return Path(os.environ['KMEANS_NBDEV_CACHE'])
     return Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'kmeans_nbdev'
 
-# %% ../nbs/06a_kernel.ipynb #16792f15
+# %% ../nbs/06a_kernel.ipynb #7388cc03
 def build_kernel(
     dest:Path=None, # Folder for the library; None: `kernel_cache()`
     cc:str=None, # C compiler; None: `$CC`, else `cc`
@@ -200,7 +206,7 @@ def build_kernel(
     except (OSError, subprocess.SubprocessError): pass
     return None
 
-# %% ../nbs/06a_kernel.ipynb #db2de831
+# %% ../nbs/06a_kernel.ipynb #6dd5291b
 _LIB = {}
 
 def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTorch path should run
@@ -221,7 +227,7 @@ def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTo
     if mode == 'c' and _LIB['lib'] is None: raise RuntimeError("KMEANS_NBDEV_KERNEL=c, but the C kernel could not be built (is a C compiler installed?)")
     return _LIB['lib']
 
-# %% ../nbs/06a_kernel.ipynb #aa537eae
+# %% ../nbs/06a_kernel.ipynb #ea9c5559
 def nearest_accumulate(
     table:Tensor, # (m, k) float32: -2 x·c for the chunk's points and the centroids
     c2:Tensor, # (k,) float32: |c|²
@@ -247,7 +253,7 @@ def nearest_accumulate(
     ptr = lambda t: None if t is None else t.data_ptr()
     lib.km_lloyd_chunk_f32(*map(ptr, (table, c2, x, x2, w)), m, k, d, *map(ptr, (labels, sums, counts, stats)), min(threads, len(counts)))
 
-# %% ../nbs/06a_kernel.ipynb #730117ec
+# %% ../nbs/06a_kernel.ipynb #4919ec01
 def nearest_two_rows(
     table:Tensor, # (m, k) float32: -2 x·c
     c2:Tensor, # (k,) float32: |c|²
@@ -263,7 +269,7 @@ def nearest_two_rows(
     lib.km_nearest_two_f32(table.data_ptr(), c2.data_ptr(), m, k, labels.data_ptr(), best.data_ptr(), second.data_ptr(), threads)
     return labels, best, second
 
-# %% ../nbs/06a_kernel.ipynb #21f2264f
+# %% ../nbs/06a_kernel.ipynb #11c767bf
 _POOL = {}
 
 def _pool(threads:int)->ThreadPoolExecutor:
@@ -272,7 +278,7 @@ def _pool(threads:int)->ThreadPoolExecutor:
     if key not in _POOL: _POOL.clear(); _POOL[key] = ThreadPoolExecutor(threads, thread_name_prefix='kmeans_nbdev')
     return _POOL[key]
 
-# %% ../nbs/06a_kernel.ipynb #f539bfdd
+# %% ../nbs/06a_kernel.ipynb #5aee261b
 def padded_width(
     k:int, # Number of centroids
 )->int: # Width of the kernel's tables: `k` rounded up to a multiple of 8
