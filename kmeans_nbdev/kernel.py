@@ -6,14 +6,14 @@
 __all__ = ['KERNEL_SOURCE', 'kernel_cache', 'build_kernel', 'load_kernel', 'nearest_accumulate', 'nearest_two_rows',
            'padded_width', 'padded_centroids', 'fused_pass']
 
-# %% ../nbs/06a_kernel.ipynb #c09dc6dc
+# %% ../nbs/06a_kernel.ipynb #d7b7815d
 import ctypes, hashlib, os, platform, subprocess, sys, tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import torch
 from torch import Tensor
 
-# %% ../nbs/06a_kernel.ipynb #c72226ef
+# %% ../nbs/06a_kernel.ipynb #fe1d814a
 KERNEL_SOURCE = r"""
 #include <stdint.h>
 #include <string.h>
@@ -179,13 +179,13 @@ int km_nearest_two_f32(const float *tab, const float *c2, int64_t m, int64_t k, 
 }
 """
 
-# %% ../nbs/06a_kernel.ipynb #5a596fcc
+# %% ../nbs/06a_kernel.ipynb #fdac8a2d
 def kernel_cache()->Path:
     "Folder for the built kernel: `$KMEANS_NBDEV_CACHE`, else `$XDG_CACHE_HOME/kmeans_nbdev`, else `~/.cache/kmeans_nbdev`"
     if os.environ.get('KMEANS_NBDEV_CACHE'): return Path(os.environ['KMEANS_NBDEV_CACHE'])
     return Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'kmeans_nbdev'
 
-# %% ../nbs/06a_kernel.ipynb #c14dc570
+# %% ../nbs/06a_kernel.ipynb #7d20fba7
 def build_kernel(
     dest:Path=None, # Folder for the library; None: `kernel_cache()`
     cc:str=None, # C compiler; None: `$CC`, else `cc`
@@ -206,7 +206,7 @@ def build_kernel(
     except (OSError, subprocess.SubprocessError): pass
     return None
 
-# %% ../nbs/06a_kernel.ipynb #9ba01705
+# %% ../nbs/06a_kernel.ipynb #d7ab6beb
 _LIB = {}
 
 def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTorch path should run
@@ -227,7 +227,7 @@ def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTo
     if mode == 'c' and _LIB['lib'] is None: raise RuntimeError("KMEANS_NBDEV_KERNEL=c, but the C kernel could not be built (is a C compiler installed?)")
     return _LIB['lib']
 
-# %% ../nbs/06a_kernel.ipynb #9752dd39
+# %% ../nbs/06a_kernel.ipynb #1f86ef49
 def nearest_accumulate(
     table:Tensor, # (m, k) float32: -2 x·c for the chunk's points and the centroids
     c2:Tensor, # (k,) float32: |c|²
@@ -253,7 +253,7 @@ def nearest_accumulate(
     ptr = lambda t: None if t is None else t.data_ptr()
     lib.km_lloyd_chunk_f32(*map(ptr, (table, c2, x, x2, w)), m, k, d, *map(ptr, (labels, sums, counts, stats)), min(threads, len(counts)))
 
-# %% ../nbs/06a_kernel.ipynb #e7732d32
+# %% ../nbs/06a_kernel.ipynb #d697b79d
 def nearest_two_rows(
     table:Tensor, # (m, k) float32: -2 x·c
     c2:Tensor, # (k,) float32: |c|²
@@ -269,7 +269,7 @@ def nearest_two_rows(
     lib.km_nearest_two_f32(table.data_ptr(), c2.data_ptr(), m, k, labels.data_ptr(), best.data_ptr(), second.data_ptr(), threads)
     return labels, best, second
 
-# %% ../nbs/06a_kernel.ipynb #0c6db90b
+# %% ../nbs/06a_kernel.ipynb #23770081
 _POOL = {}
 
 def _pool(threads:int)->ThreadPoolExecutor:
@@ -278,7 +278,7 @@ def _pool(threads:int)->ThreadPoolExecutor:
     if key not in _POOL: _POOL.clear(); _POOL[key] = ThreadPoolExecutor(threads, thread_name_prefix='kmeans_nbdev')
     return _POOL[key]
 
-# %% ../nbs/06a_kernel.ipynb #2964d38e
+# %% ../nbs/06a_kernel.ipynb #476cb474
 def padded_width(
     k:int, # Number of centroids
 )->int: # Width of the kernel's tables: `k` rounded up to a multiple of 8
