@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'LloydPass', 'global_means', 'lloyd_fast', 'hamerly']
 
-# %% ../nbs/06_engine.ipynb #13bae592
+# %% ../nbs/06_engine.ipynb #521e5ed5
 import torch
 from torch import Tensor
 from fastcore.basics import patch
@@ -13,7 +13,7 @@ from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
 from .scale import RowSource, distributed, all_sum, all_true, _all_gather_rows
 from .kernel import load_kernel, fused_pass, padded_width, padded_centroids, nearest_two_rows
 
-# %% ../nbs/06_engine.ipynb #d0c198c0
+# %% ../nbs/06_engine.ipynb #1d8c6735
 def chunk_rows(
     n_features:int, # d
     n_clusters:int, # k
@@ -23,7 +23,7 @@ def chunk_rows(
     "How many rows of data one chunk may hold within `chunk_bytes`"
     return max(64, chunk_bytes // ((2 * n_features + 2 + 2 * n_clusters) * itemsize))
 
-# %% ../nbs/06_engine.ipynb #27e580c3
+# %% ../nbs/06_engine.ipynb #6d953add
 def augmented_centroids(
     centroids:Tensor, # (k, d) centroids
     dtype=None, # Dtype of the result; None keeps the centroids'
@@ -32,7 +32,7 @@ def augmented_centroids(
     c = centroids.to(dtype or centroids.dtype)
     return torch.cat([-2 * c.T, (c * c).sum(1)[None], torch.ones_like(c[:, 0])[None]]).contiguous()
 
-# %% ../nbs/06_engine.ipynb #4c55a631
+# %% ../nbs/06_engine.ipynb #886ab0f2
 def packed_argmin(
     D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else `D.min(1)`
     work:Tensor=None, # (m, k) int32 buffer to pack into; None allocates one
@@ -49,7 +49,7 @@ def packed_argmin(
     if len(wrong): idx[wrong] = D[wrong].argmin(1)
     return values, idx
 
-# %% ../nbs/06_engine.ipynb #6cbd23c1
+# %% ../nbs/06_engine.ipynb #a5384d5a
 class LloydPass:
     "Buffers and precomputed norms for repeated assign-and-accumulate passes over the same data"
     def __init__(self,
@@ -93,7 +93,7 @@ class LloydPass:
         chunk = chunk.to(self.dtype)
         return torch.einsum('ij,ij->i', chunk, chunk)
 
-# %% ../nbs/06_engine.ipynb #98e80847
+# %% ../nbs/06_engine.ipynb #8f76f8e8
 @patch
 def __call__(self:LloydPass,
     centroids:Tensor, # (k, d) centroids to assign to
@@ -128,13 +128,13 @@ def __call__(self:LloydPass,
     counts = torch.bincount(self.labels, weights=self.w, minlength=self.k).to(self.dtype)
     return sums, counts
 
-# %% ../nbs/06_engine.ipynb #ca2ee52a
+# %% ../nbs/06_engine.ipynb #739b210d
 @patch
 def inertia(self:LloydPass)->float:
     "Inertia of the latest pass: the (weighted) sum of each point's squared distance to its centroid"
     return all_sum(self.total.clone()).item()
 
-# %% ../nbs/06_engine.ipynb #e7acd7bf
+# %% ../nbs/06_engine.ipynb #8039caaf
 @patch
 def accumulate(self:LloydPass,
     labels:Tensor, # (n,) label of every point
@@ -157,7 +157,7 @@ def own_distances(self:LloydPass,
     return torch.cat([((self.X[s:s + self.rows].to(self.dtype) - centroids[labels[s:s + self.rows]]) ** 2).sum(1)
                       for s in range(0, len(self.X), self.rows)])
 
-# %% ../nbs/06_engine.ipynb #40990e7e
+# %% ../nbs/06_engine.ipynb #8c541196
 def global_means(
     sums:Tensor, # (k, d) this process's sums per centroid
     counts:Tensor, # (k,) this process's total weight per centroid
@@ -179,7 +179,7 @@ def global_means(
         relocate_empty_clusters(sums, counts, lab, rows, d2, w)
     return centroid_means(sums, counts, centroids)
 
-# %% ../nbs/06_engine.ipynb #f7029deb
+# %% ../nbs/06_engine.ipynb #5a3e1284
 def lloyd_fast(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -202,7 +202,7 @@ def lloyd_fast(
     if not settled: lp(centroids, update=False)
     return centroids, lp.labels, lp.inertia(), step
 
-# %% ../nbs/06_engine.ipynb #538c3f3c
+# %% ../nbs/06_engine.ipynb #93efcecc
 @patch
 def nearest_two(self:LloydPass,
     rows:Tensor, # Indices of the rows to look at
@@ -231,11 +231,15 @@ def nearest_two(self:LloydPass,
         for o, v in zip(out, (labels, best, second)): o.append(v)
     return tuple(torch.cat(o)[rows] if dense else torch.cat(o) for o in out)
 
-# %% ../nbs/06_engine.ipynb #a72aea40
-def _bounded_assign(lp, centroids, labels, upper, lower, x2):
+# %% ../nbs/06_engine.ipynb #684dac7f
+def _slack_factor(lp)->float:
+    "How much a computed squared distance can be off, per unit of |x|² + |c|², in the pass's dtype"
+    return (lp.X.shape[1] + 4) * torch.finfo(lp.dtype).eps
+
+def _bounded_assign(lp, centroids, labels, upper, lower, x2_slack):
     "Update `labels`, `upper`, `lower` in place where the bounds don't prove the centroid; return (looked, changed rows, their old labels)"
     c = centroids.double()
-    slack = (lp.X.shape[1] + 4) * torch.finfo(lp.dtype).eps * (x2 + (c * c).sum(1).max())
+    slack = x2_slack + _slack_factor(lp) * (c * c).sum(1).max()
     half_gap = torch.cdist(c, c).fill_diagonal_(float('inf')).amin(1) / 2 if len(c) > 1 else torch.full((1,), float('inf'))
     bound = torch.maximum(lower, half_gap.to(lower.device)[labels])
     rows = (upper ** 2 + 2 * slack >= bound ** 2).nonzero()[:, 0]
@@ -249,14 +253,14 @@ def _bounded_assign(lp, centroids, labels, upper, lower, x2):
         return len(rows), moved, old
     return 0, rows, labels[rows]
 
-# %% ../nbs/06_engine.ipynb #3d7d8fd7
+# %% ../nbs/06_engine.ipynb #25647939
 def _move_points(sums, counts, x, old, new):
     "Move the points `x` from centroids `old` to centroids `new` in the running `sums` and `counts`"
     sums.index_add_(0, new, x).index_add_(0, old, -x)
     ones = torch.ones(len(x), dtype=counts.dtype, device=counts.device)
     counts.index_add_(0, new, ones).index_add_(0, old, -ones)
 
-# %% ../nbs/06_engine.ipynb #f03d92db
+# %% ../nbs/06_engine.ipynb #51b27000
 def hamerly(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
@@ -275,9 +279,9 @@ def hamerly(
     lower = torch.zeros(n, dtype=torch.float64, device=dev)
     centroids, settled = centroids.to(lp.dtype), False
     sums = counts = None
-    x2 = lp.x2.double()  # the bounds' rounding slack depends on each point's norm
+    x2_slack = _slack_factor(lp) * lp.x2.double()  # the points' share of the bounds' rounding slack, once per fit
     for step in range(1, max_iter + 1):
-        n_looked, moved, old = _bounded_assign(lp, centroids, labels, upper, lower, x2)
+        n_looked, moved, old = _bounded_assign(lp, centroids, labels, upper, lower, x2_slack)
         if looked is not None: looked.append(n_looked)
         if sums is None or sample_weight is not None: sums, counts = lp.accumulate(labels, torch.float64)
         else: _move_points(sums, counts, lp.X[moved].to(torch.float64), old, labels[moved])
@@ -292,7 +296,7 @@ def hamerly(
         centroids = new
         if callback is not None: callback(step, centroids, labels)
         if settled or shift <= tol: break
-    if not settled: _bounded_assign(lp, centroids, labels, upper, lower, x2)
+    if not settled: _bounded_assign(lp, centroids, labels, upper, lower, x2_slack)
     d2 = lp.own_distances(labels, centroids).double()
     inertia = all_sum(d2.sum() if sample_weight is None else d2 @ sample_weight.double()).item()
     return centroids, labels, inertia, step

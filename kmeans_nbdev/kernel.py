@@ -6,14 +6,14 @@
 __all__ = ['KERNEL_SOURCE', 'kernel_cache', 'build_kernel', 'load_kernel', 'nearest_accumulate', 'nearest_two_rows',
            'padded_width', 'padded_centroids', 'fused_pass']
 
-# %% ../nbs/06a_kernel.ipynb #d7b7815d
+# %% ../nbs/06a_kernel.ipynb #cca97098
 import ctypes, hashlib, os, platform, subprocess, sys, tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import torch
 from torch import Tensor
 
-# %% ../nbs/06a_kernel.ipynb #fe1d814a
+# %% ../nbs/06a_kernel.ipynb #d8a46452
 KERNEL_SOURCE = r"""
 #include <stdint.h>
 #include <string.h>
@@ -31,7 +31,13 @@ typedef int32_t v8i __attribute__((vector_size(32)));
 #else
 #define KM_TARGET
 #endif
-#define VMIN(a, b, T) ({ v8i lt_ = (v8i)((a) < (b)); (T)(((v8i)(a) & lt_) | ((v8i)(b) & ~lt_)); })
+#define SEL(m, a, b, T) ((T)(((v8i)(a) & (m)) | ((v8i)(b) & ~(m))))  /* lanes of a where mask m is set, else of b */
+#define VMIN(a, b, T) ({ v8i lt_ = (v8i)((a) < (b)); SEL(lt_, a, b, T); })
+/* Every lane: the smallest of the 8 lanes of v (T: v8f or v8i), in three swaps. */
+#define HMIN(v, T) ({ T h_ = VMIN(v, SHUF(v, 4, 5, 6, 7, 0, 1, 2, 3), T); h_ = VMIN(h_, SHUF(h_, 2, 3, 0, 1, 6, 7, 4, 5), T); \
+                      VMIN(h_, SHUF(h_, 1, 0, 3, 2, 5, 4, 7, 6), T); })
+/* Every lane: the first column bi among the lanes whose value bv equals the smallest, mv. */
+#define FIRST(bv, bi, mv) ({ v8i e_ = (v8i)((bv) == (mv)); HMIN(((bi) & e_) | (((v8i){0, 0, 0, 0, 0, 0, 0, 0} + INT32_MAX) & ~e_), v8i); })
 
 /* Smallest of row[j] + c2[j] over j < k, and its first column (inlined into each of the callers' target clones). */
 static inline __attribute__((always_inline)) int32_t argmin_row(const float *row, const float *c2, int64_t k, float *value) {
@@ -41,17 +47,11 @@ static inline __attribute__((always_inline)) int32_t argmin_row(const float *row
   for (; j + 8 <= k; j += 8, jv += 8) {              /* 8 columns at a time; lane l sees columns l, l+8, ... */
     v8f v, c; memcpy(&v, row + j, 32); memcpy(&c, c2 + j, 32); v += c;
     v8i lt = (v8i)(v < bv);
-    bv = (v8f)(((v8i)v & lt) | ((v8i)bv & ~lt));
-    bi = (jv & lt) | (bi & ~lt);
+    bv = SEL(lt, v, bv, v8f);
+    bi = SEL(lt, jv, bi, v8i);
   }
-  v8f mv = VMIN(bv, SHUF(bv, 4, 5, 6, 7, 0, 1, 2, 3), v8f);  /* every lane: the smallest value */
-  mv = VMIN(mv, SHUF(mv, 2, 3, 0, 1, 6, 7, 4, 5), v8f);
-  mv = VMIN(mv, SHUF(mv, 1, 0, 3, 2, 5, 4, 7, 6), v8f);
-  v8i eq = (v8i)(bv == mv), ci = (bi & eq) | (((v8i){0, 0, 0, 0, 0, 0, 0, 0} + INT32_MAX) & ~eq);
-  ci = VMIN(ci, SHUF(ci, 4, 5, 6, 7, 0, 1, 2, 3), v8i);      /* every lane: the first column holding it */
-  ci = VMIN(ci, SHUF(ci, 2, 3, 0, 1, 6, 7, 4, 5), v8i);
-  ci = VMIN(ci, SHUF(ci, 1, 0, 3, 2, 5, 4, 7, 6), v8i);
-  float best = mv[0]; int32_t bj = ci[0];
+  v8f mv = HMIN(bv, v8f);
+  float best = mv[0]; int32_t bj = FIRST(bv, bi, mv)[0];
   for (; j < k; j++) {                                /* the last k % 8 columns, without branches */
     float v = row[j] + c2[j]; int lt = v < best;
     best = lt ? v : best; bj = lt ? (int32_t)j : bj;
@@ -136,22 +136,14 @@ KM_TARGET static void two_rows_f32(const float *tab, const float *c2, int64_t i0
       v8f v, c; memcpy(&v, row + j, 32); memcpy(&c, c2 + j, 32); v += c;
       v8i lt = (v8i)(v < b1);
       v8f lo = VMIN(b2, v, v8f);
-      b2 = (v8f)(((v8i)b1 & lt) | ((v8i)lo & ~lt));  /* a new best pushes the old one to second */
-      b1 = (v8f)(((v8i)v & lt) | ((v8i)b1 & ~lt));
-      bi = (jv & lt) | (bi & ~lt);
+      b2 = SEL(lt, b1, lo, v8f);                     /* a new best pushes the old one to second */
+      b1 = SEL(lt, v, b1, v8f);
+      bi = SEL(lt, jv, bi, v8i);
     }
-    v8f mv = VMIN(b1, SHUF(b1, 4, 5, 6, 7, 0, 1, 2, 3), v8f);
-    mv = VMIN(mv, SHUF(mv, 2, 3, 0, 1, 6, 7, 4, 5), v8f);
-    mv = VMIN(mv, SHUF(mv, 1, 0, 3, 2, 5, 4, 7, 6), v8f);
-    v8i eq = (v8i)(b1 == mv), ci = (bi & eq) | (((v8i){0, 0, 0, 0, 0, 0, 0, 0} + INT32_MAX) & ~eq);
-    ci = VMIN(ci, SHUF(ci, 4, 5, 6, 7, 0, 1, 2, 3), v8i);
-    ci = VMIN(ci, SHUF(ci, 2, 3, 0, 1, 6, 7, 4, 5), v8i);
-    ci = VMIN(ci, SHUF(ci, 1, 0, 3, 2, 5, 4, 7, 6), v8i);
-    v8i win = (v8i)(bi == ci) & eq;                    /* the lane holding the chosen column */
-    v8f sv = VMIN(b2, (v8f)(((v8i)inf & win) | ((v8i)b1 & ~win)), v8f);
-    sv = VMIN(sv, SHUF(sv, 4, 5, 6, 7, 0, 1, 2, 3), v8f);
-    sv = VMIN(sv, SHUF(sv, 2, 3, 0, 1, 6, 7, 4, 5), v8f);
-    sv = VMIN(sv, SHUF(sv, 1, 0, 3, 2, 5, 4, 7, 6), v8f);
+    v8f mv = HMIN(b1, v8f);
+    v8i ci = FIRST(b1, bi, mv), win = (v8i)(bi == ci);  /* win: the lane holding the chosen column */
+    v8f others = SEL(win, inf, b1, v8f), sv = VMIN(b2, others, v8f);
+    sv = HMIN(sv, v8f);
     float b = mv[0], s = sv[0]; int32_t bj = ci[0];
     for (; j < k; j++) {
       float v = row[j] + c2[j];
@@ -179,13 +171,13 @@ int km_nearest_two_f32(const float *tab, const float *c2, int64_t m, int64_t k, 
 }
 """
 
-# %% ../nbs/06a_kernel.ipynb #fdac8a2d
+# %% ../nbs/06a_kernel.ipynb #b563947e
 def kernel_cache()->Path:
     "Folder for the built kernel: `$KMEANS_NBDEV_CACHE`, else `$XDG_CACHE_HOME/kmeans_nbdev`, else `~/.cache/kmeans_nbdev`"
     if os.environ.get('KMEANS_NBDEV_CACHE'): return Path(os.environ['KMEANS_NBDEV_CACHE'])
     return Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'kmeans_nbdev'
 
-# %% ../nbs/06a_kernel.ipynb #7d20fba7
+# %% ../nbs/06a_kernel.ipynb #7dc263ae
 def build_kernel(
     dest:Path=None, # Folder for the library; None: `kernel_cache()`
     cc:str=None, # C compiler; None: `$CC`, else `cc`
@@ -206,7 +198,7 @@ def build_kernel(
     except (OSError, subprocess.SubprocessError): pass
     return None
 
-# %% ../nbs/06a_kernel.ipynb #d7ab6beb
+# %% ../nbs/06a_kernel.ipynb #64451654
 _LIB = {}
 
 def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTorch path should run
@@ -227,7 +219,20 @@ def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTo
     if mode == 'c' and _LIB['lib'] is None: raise RuntimeError("KMEANS_NBDEV_KERNEL=c, but the C kernel could not be built (is a C compiler installed?)")
     return _LIB['lib']
 
-# %% ../nbs/06a_kernel.ipynb #1f86ef49
+# %% ../nbs/06a_kernel.ipynb #b43fd503
+def _checked_kernel(
+    name:str, # The caller's name, for the error message
+    checks:list, # `(tensor, shape, dtype)` each argument must match; None tensors are skipped
+)->ctypes.CDLL: # The loaded kernel
+    "The kernel, once every tensor is a contiguous CPU tensor of its shape and dtype"
+    lib = load_kernel()
+    if lib is None: raise RuntimeError("the C kernel is not available")
+    for t, shape, dtype in checks:
+        if t is not None and (t.shape != shape or t.dtype != dtype or not t.is_contiguous() or t.device.type != 'cpu'):
+            raise ValueError(f"{name} needs contiguous CPU {dtype} of shape {shape}, got {t.dtype} {tuple(t.shape)}")
+    return lib
+
+# %% ../nbs/06a_kernel.ipynb #a368f238
 def nearest_accumulate(
     table:Tensor, # (m, k) float32: -2 x·c for the chunk's points and the centroids
     c2:Tensor, # (k,) float32: |c|²
@@ -241,35 +246,26 @@ def nearest_accumulate(
     threads:int=1, # Threads to split the rows over (at most t)
 ):
     "Nearest centroid of each of a chunk's points, accumulating what a Lloyd step needs, in the compiled kernel"
-    lib, (m, d), k = load_kernel(), x.shape, len(c2)
-    if lib is None: raise RuntimeError("the C kernel is not available")
-    checks = [(table, (m, k), torch.float32), (c2, (k,), torch.float32), (x, (m, d), torch.float32), (labels, (m,), torch.int32),
-              (counts, (counts.shape[0], k), torch.float64), (stats, (counts.shape[0], 2), torch.float64)]
-    checks += [(t, (m,), torch.float32) for t in (x2, w) if t is not None]
-    if sums is not None: checks.append((sums, (counts.shape[0], k, d), torch.float32))
-    for t, shape, dtype in checks:
-        if t.shape != shape or t.dtype != dtype or not t.is_contiguous() or t.device.type != 'cpu':
-            raise ValueError(f"nearest_accumulate needs contiguous CPU {dtype} of shape {shape}, got {t.dtype} {tuple(t.shape)}")
+    (m, d), k, T, f32 = x.shape, len(c2), len(counts), torch.float32
+    lib = _checked_kernel('nearest_accumulate', [(table, (m, k), f32), (c2, (k,), f32), (x, (m, d), f32), (labels, (m,), torch.int32),
+        (counts, (T, k), torch.float64), (stats, (T, 2), torch.float64), (x2, (m,), f32), (w, (m,), f32), (sums, (T, k, d), f32)])
     ptr = lambda t: None if t is None else t.data_ptr()
     lib.km_lloyd_chunk_f32(*map(ptr, (table, c2, x, x2, w)), m, k, d, *map(ptr, (labels, sums, counts, stats)), min(threads, len(counts)))
 
-# %% ../nbs/06a_kernel.ipynb #d697b79d
+# %% ../nbs/06a_kernel.ipynb #24c0562f
 def nearest_two_rows(
     table:Tensor, # (m, k) float32: -2 x·c
     c2:Tensor, # (k,) float32: |c|²
     threads:int=1, # Threads to split the rows over
 )->tuple: # `(labels, best, second)`: int32 column of the smallest entry of each row of `table + c2`, and the two smallest
     "Each row's nearest centroid and its two smallest entries, in the compiled kernel"
-    lib, (m, k) = load_kernel(), table.shape
-    if lib is None: raise RuntimeError("the C kernel is not available")
-    for t, shape in ((table, (m, k)), (c2, (k,))):
-        if t.shape != shape or t.dtype != torch.float32 or not t.is_contiguous() or t.device.type != 'cpu':
-            raise ValueError(f"nearest_two_rows needs contiguous CPU float32 of shape {shape}, got {t.dtype} {tuple(t.shape)}")
+    m, k = table.shape
+    lib = _checked_kernel('nearest_two_rows', [(table, (m, k), torch.float32), (c2, (k,), torch.float32)])
     labels, best, second = torch.empty(m, dtype=torch.int32), torch.empty(m), torch.empty(m)
     lib.km_nearest_two_f32(table.data_ptr(), c2.data_ptr(), m, k, labels.data_ptr(), best.data_ptr(), second.data_ptr(), threads)
     return labels, best, second
 
-# %% ../nbs/06a_kernel.ipynb #23770081
+# %% ../nbs/06a_kernel.ipynb #a806b285
 _POOL = {}
 
 def _pool(threads:int)->ThreadPoolExecutor:
@@ -278,7 +274,7 @@ def _pool(threads:int)->ThreadPoolExecutor:
     if key not in _POOL: _POOL.clear(); _POOL[key] = ThreadPoolExecutor(threads, thread_name_prefix='kmeans_nbdev')
     return _POOL[key]
 
-# %% ../nbs/06a_kernel.ipynb #476cb474
+# %% ../nbs/06a_kernel.ipynb #61d6603c
 def padded_width(
     k:int, # Number of centroids
 )->int: # Width of the kernel's tables: `k` rounded up to a multiple of 8
