@@ -5,26 +5,30 @@
 # %% auto #0
 __all__ = ['as_generator', 'sample', 'make_clusters', 'plot_centroid', 'plot_data', 'plot_clusters']
 
-# %% ../nbs/00_data.ipynb #1059e7fb
+# %% ../nbs/00_data.ipynb #57804673
+import numpy as np
 import torch
-import matplotlib.pyplot as plt
 from torch import Tensor
 from torch.distributions import MultivariateNormal
 
-# %% ../nbs/00_data.ipynb #a08f5104
+# %% ../nbs/00_data.ipynb #2d325e90
 def as_generator(
-    random_state:int|torch.Generator=None, # An int seed, a generator (used as is), or None for a randomly seeded one
+    random_state=None, # An int seed, a `torch.Generator` (used as is), a NumPy `RandomState`/`Generator`, or None
     device='cpu', # Device the generator draws on, when one is made here
 )->torch.Generator: # A generator to pass to torch's random functions
     "Turn `random_state` into a `torch.Generator`"
     if isinstance(random_state, torch.Generator): return random_state
+    if isinstance(random_state, np.random.RandomState): random_state = int(random_state.randint(2**31 - 1))
+    elif isinstance(random_state, np.random.Generator): random_state = int(random_state.integers(2**62))
     g = torch.Generator(device=device)
     if random_state is None: g.seed()
-    elif isinstance(random_state, int) and not isinstance(random_state, bool): g.manual_seed(random_state)
-    else: raise TypeError(f"random_state must be an int, a torch.Generator or None, not {type(random_state).__name__}")
+    elif isinstance(random_state, (int, np.integer)) and not isinstance(random_state, (bool, np.bool_)):
+        g.manual_seed(int(random_state))
+    else: raise TypeError(f"random_state must be an int, a torch.Generator, a NumPy random generator or None, "
+                          f"not {type(random_state).__name__}")
     return g
 
-# %% ../nbs/00_data.ipynb #a1f4aacc
+# %% ../nbs/00_data.ipynb #2ee27680
 def sample(
     mean:Tensor, # (d,) centre of the cluster
     covariance:Tensor, # (d, d) covariance matrix
@@ -36,7 +40,7 @@ def sample(
     eps = torch.randn(n_samples, len(mean), generator=generator, dtype=mean.dtype)
     return mvn.loc + eps @ mvn.scale_tril.T
 
-# %% ../nbs/00_data.ipynb #f270c241
+# %% ../nbs/00_data.ipynb #08d72326
 def make_clusters(
     n_clusters:int=6, # How many clusters
     n_samples:int=250, # Points in each cluster
@@ -54,24 +58,25 @@ def make_clusters(
     covariance = torch.eye(n_features) * variance
     return centroids, torch.cat([sample(c, covariance, n_samples, g) for c in centroids])
 
-# %% ../nbs/00_data.ipynb #5e79177c
+# %% ../nbs/00_data.ipynb #e8505782
 def plot_centroid(
     ax, # Matplotlib axes to draw on
     centroid:Tensor, # (d,) point to mark; its first two features are drawn
 ):
-    "Mark `centroid` on `ax` with the tutorials' black and magenta cross"
+    "Mark `centroid` on `ax` with the PyTorch tutorial's black and magenta cross"
     x, y = centroid[:2].tolist()
     ax.plot(x, y, markersize=10, marker="x", color='k', mew=5)
     ax.plot(x, y, markersize=5, marker="x", color='m', mew=2)
 
-# %% ../nbs/00_data.ipynb #c4a2da20
+# %% ../nbs/00_data.ipynb #e483761f
 def plot_data(
     centroids:Tensor, # (k, d) centroids to mark
     data:Tensor, # (k*n_samples, d) points, cluster by cluster as `make_clusters` returns them
     n_samples:int, # Points in each cluster
     ax=None, # Axes to draw on; None makes a new figure
 ): # The axes drawn on
-    "Scatter `data` one cluster per colour and mark `centroids`, as the tutorials do"
+    "Scatter `data` one cluster per colour and mark `centroids`, as the PyTorch tutorial does"
+    import matplotlib.pyplot as plt  # here, not at the top: importing the package shouldn't start matplotlib
     if ax is None: _,ax = plt.subplots(figsize=(5, 4))
     data = data.detach().cpu()
     for i, centroid in enumerate(centroids.detach().cpu()):
@@ -80,7 +85,7 @@ def plot_data(
         plot_centroid(ax, centroid)
     return ax
 
-# %% ../nbs/00_data.ipynb #72b70822
+# %% ../nbs/00_data.ipynb #89ba09da
 def plot_clusters(
     data:Tensor, # (n, d) points
     labels:Tensor, # (n,) cluster index of each point; None draws every point grey
@@ -89,6 +94,7 @@ def plot_clusters(
     ax=None, # Axes to draw on; None makes a new figure
 ): # The axes drawn on
     "Scatter `data` coloured by `labels`, with found and true centroids marked"
+    import matplotlib.pyplot as plt
     if ax is None: _,ax = plt.subplots(figsize=(5, 4))
     data = torch.as_tensor(data).detach().cpu()
     colour = dict(c='lightgray') if labels is None else dict(c=torch.as_tensor(labels).cpu(), cmap='tab10')

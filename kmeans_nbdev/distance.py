@@ -5,26 +5,33 @@
 # %% auto #0
 __all__ = ['sq_norms', 'calculate_distances']
 
-# %% ../nbs/01_distance.ipynb #38e87d75
+# %% ../nbs/01_distance.ipynb #05837402
 import torch
 from torch import Tensor
 
-# %% ../nbs/01_distance.ipynb #174a8044
+# %% ../nbs/01_distance.ipynb #96374299
 def sq_norms(
     x:Tensor, # (n, d) rows
+    origin:Tensor=None, # (d,) measure from this point instead of from 0
 )->Tensor: # (n,) squared Euclidean norm of each row
-    "Squared length of each row of `x`"
-    return (x * x).sum(1)
+    "Squared length of each row of `x` (or of `x - origin`), without an (n, d) temporary"
+    if origin is None: return torch.einsum('ij,ij->i', x, x)
+    return torch.cat([sq_norms(rows - origin) for rows in x.split(max(1, 2**16 // max(1, x.shape[1])))])
 
-# %% ../nbs/01_distance.ipynb #85c87c24
+# %% ../nbs/01_distance.ipynb #be736a75
 def calculate_distances(
     centroids:Tensor, # (k, d) centroids
     data:Tensor, # (n, d) points, with any number d of features
     squared:bool=False, # Return squared distances, which is all K-means needs
-    data_norms:Tensor=None, # (n,) `sq_norms(data)` if already at hand (a caller measuring many times); None computes them
+    data_norms:Tensor=None, # (n,) squared norms of the points (measured from `origin`), if at hand; None computes them
+    origin:Tensor=None, # (d,) a point near the data to measure from (see below); None: 0
 )->Tensor: # (n, k) distance from each point to each centroid
     "Euclidean distance from every point in `data` to every one of `centroids`, via one matrix product"
-    x2 = sq_norms(data) if data_norms is None else data_norms
-    d2 = torch.addmm(x2[:, None], data, centroids.T, alpha=-2).add_(sq_norms(centroids))
+    if origin is None: x2, c2 = sq_norms(data) if data_norms is None else data_norms, sq_norms(centroids)
+    else:
+        centroids = centroids - origin  # x·c' = (x - o)·c' + o·c', with c' = c - o: fold o into the centroids' term
+        x2 = sq_norms(data, origin) if data_norms is None else data_norms
+        c2 = sq_norms(centroids) + 2 * (centroids.double() @ origin.double()).to(centroids.dtype)
+    d2 = torch.addmm(x2[:, None], data, centroids.T, alpha=-2).add_(c2)
     d2.clamp_min_(0)
     return d2 if squared else d2.sqrt_()

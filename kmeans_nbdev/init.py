@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['random_centroids', 'sample_by_weight', 'initialize_centroids', 'kmeans_plusplus']
 
-# %% ../nbs/02_init.ipynb #2025fa3c
+# %% ../nbs/02_init.ipynb #862a897d
 import math
 import torch
 from torch import Tensor
 from .distance import calculate_distances, sq_norms
 
-# %% ../nbs/02_init.ipynb #f5778d9d
+# %% ../nbs/02_init.ipynb #ff9779ab
 def random_centroids(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
@@ -25,7 +25,7 @@ def random_centroids(
         idx = (u.log() / sample_weight.double()).topk(k).indices
     return data[idx].clone()
 
-# %% ../nbs/02_init.ipynb #36b001e5
+# %% ../nbs/02_init.ipynb #0f9f7489
 def sample_by_weight(
     weights:Tensor, # (n,) non-negative weights
     n:int, # How many indices to draw (with replacement)
@@ -36,39 +36,44 @@ def sample_by_weight(
     u = torch.rand(n, generator=generator, device=weights.device, dtype=torch.float64) * cdf[-1]
     return torch.searchsorted(cdf, u, right=True).clamp_max_(len(weights) - 1)
 
-# %% ../nbs/02_init.ipynb #e50ecc3d
+# %% ../nbs/02_init.ipynb #d6b58723
 def initialize_centroids(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
     generator:torch.Generator=None, # Source of randomness for the first centroid, on `data`'s device
     sample_weight:Tensor=None, # (n,) weights: the first point is drawn by weight, points of weight 0 are never picked
+    origin:Tensor=None, # (d,) a point near the data to measure distances from (see `calculate_distances`)
 )->Tensor: # (k, d) rows of `data`
     "Farthest-point seeding: a random first point, then each time the point farthest from all chosen so far"
     if sample_weight is None: idx = [torch.randint(len(data), (1,), generator=generator, device=data.device)]
     else: idx = [sample_by_weight(sample_weight, 1, generator)]
-    closest = calculate_distances(data[idx[0]], data, squared=True)[:, 0]
+    x2 = sq_norms(data, origin)
+    distances = lambda i: calculate_distances(data[i], data, squared=True, data_norms=x2, origin=origin)[:, 0]
+    closest = distances(idx[0])
     if sample_weight is not None: closest[sample_weight == 0] = -1
     for _ in range(1, k):
         idx.append(closest.argmax().view(1))
-        closest = torch.minimum(closest, calculate_distances(data[idx[-1]], data, squared=True)[:, 0])
+        closest = torch.minimum(closest, distances(idx[-1]))
     return data[torch.cat(idx)].clone()
 
-# %% ../nbs/02_init.ipynb #e8490b1f
+# %% ../nbs/02_init.ipynb #dd40d503
 def kmeans_plusplus(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
     generator:torch.Generator=None, # Source of randomness, on `data`'s device
     sample_weight:Tensor=None, # (n,) weight of each point; None weighs all equally
     n_local_trials:int=None, # Candidates tried per centroid; None means 2 + floor(ln k)
+    origin:Tensor=None, # (d,) a point near the data to measure distances from (see `calculate_distances`)
 )->Tensor: # (k, d) rows of `data`
     "Greedy k-means++ seeding: each centroid is the best of a few candidates drawn with probability ~ weight * D²"
     w = torch.ones(len(data), dtype=data.dtype, device=data.device) if sample_weight is None else sample_weight
     if n_local_trials is None: n_local_trials = 2 + int(math.log(k))
-    idx, x2 = [sample_by_weight(w, 1, generator)], sq_norms(data)
-    closest = calculate_distances(data[idx[0]], data, squared=True, data_norms=x2)[:, 0]
+    idx, x2 = [sample_by_weight(w, 1, generator)], sq_norms(data, origin)
+    distances = lambda i: calculate_distances(data[i], data, squared=True, data_norms=x2, origin=origin)
+    closest = distances(idx[0])[:, 0]
     for _ in range(1, k):
         candidates = sample_by_weight(w * closest, n_local_trials, generator)
-        d2 = torch.minimum(calculate_distances(data[candidates], data, squared=True, data_norms=x2), closest[:, None])
+        d2 = torch.minimum(distances(candidates), closest[:, None])
         best = (w @ d2).argmin()
         idx.append(candidates[best].view(1))
         closest = d2[:, best]

@@ -3,9 +3,10 @@ from kmeans_nbdev import KMeans, make_clusters
 
 def test_verbose_shows_progress(capsys):
     _, data = make_clusters(seed=42)
-    km = KMeans(6, random_state=0, verbose=True).fit(data)
-    err = capsys.readouterr().err
-    assert 'start 1/1' in err and 'inertia=' in err and f'{km.n_iter_}step' in err.replace(' ', '')
+    for algorithm, shows in (('lloyd', 'inertia='), ('hamerly', 'looked=')):
+        km = KMeans(6, random_state=0, verbose=True, algorithm=algorithm).fit(data)
+        err = capsys.readouterr().err
+        assert 'start 1/1' in err and shows in err and f'{km.n_iter_}step' in err.replace(' ', '')
 
 def test_quiet_by_default(capsys):
     _, data = make_clusters(seed=42)
