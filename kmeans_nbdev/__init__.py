@@ -7,7 +7,7 @@ from .lloyd import assign_centroids, update_centroids, has_converged, calculate_
 
 # The estimators stand on scikit-learn, whose import takes a second: they are imported when first asked for.
 _LAZY = dict(KMeans='kmeans', NotFittedError='kmeans', inertia_by_k='plots', plot_inertia_by_k='plots',
-             MiniBatchKMeans='minibatch')
+             MiniBatchKMeans='minibatch', SphericalKMeans='cosine', BatchedKMeans='batched', choose_k='choose', plot_choose_k='choose')
 
 def __getattr__(name):
     if name not in _LAZY: raise AttributeError(f"module 'kmeans_nbdev' has no attribute {name!r}")

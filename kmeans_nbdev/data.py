@@ -5,15 +5,15 @@
 # %% auto #0
 __all__ = ['as_generator', 'sample', 'make_clusters', 'plot_centroid', 'plot_data', 'plot_clusters']
 
-# %% ../nbs/00_data.ipynb #57804673
+# %% ../nbs/00_data.ipynb #a185224d
 import numpy as np
 import torch
 from torch import Tensor
 from torch.distributions import MultivariateNormal
 
-# %% ../nbs/00_data.ipynb #2d325e90
+# %% ../nbs/00_data.ipynb #ce8183ee
 def as_generator(
-    random_state=None, # An int seed, a `torch.Generator` (used as is), a NumPy `RandomState`/`Generator`, or None
+    random_state=None, # An int seed, a torch.Generator (used as is), a NumPy RandomState/Generator, or None
     device='cpu', # Device the generator draws on, when one is made here
 )->torch.Generator: # A generator to pass to torch's random functions
     "Turn `random_state` into a `torch.Generator`"
@@ -28,7 +28,7 @@ def as_generator(
                           f"not {type(random_state).__name__}")
     return g
 
-# %% ../nbs/00_data.ipynb #2ee27680
+# %% ../nbs/00_data.ipynb #3de8ce83
 def sample(
     mean:Tensor, # (d,) centre of the cluster
     covariance:Tensor, # (d, d) covariance matrix
@@ -40,7 +40,7 @@ def sample(
     eps = torch.randn(n_samples, len(mean), generator=generator, dtype=mean.dtype)
     return mvn.loc + eps @ mvn.scale_tril.T
 
-# %% ../nbs/00_data.ipynb #08d72326
+# %% ../nbs/00_data.ipynb #3c8356d5
 def make_clusters(
     n_clusters:int=6, # How many clusters
     n_samples:int=250, # Points in each cluster
@@ -48,7 +48,7 @@ def make_clusters(
     spread:float=35., # True centroids are drawn uniformly in [-spread, spread] in every feature
     variance:float=5., # Variance of each feature around its cluster's centroid
     seed:int|torch.Generator=None, # Seed or generator for a reproducible dataset; None for a fresh one
-)->tuple: # `(centroids, data)`, shapes (n_clusters, n_features) and (n_clusters*n_samples, n_features)
+)->tuple: # (centroids, data), shapes (n_clusters, n_features) and (n_clusters*n_samples, n_features)
     "Draw `n_clusters` random centroids and `n_samples` normally distributed points around each"
     for name,v in dict(n_clusters=n_clusters, n_samples=n_samples, n_features=n_features).items():
         if not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be a positive int, got {v!r}")
@@ -58,7 +58,7 @@ def make_clusters(
     covariance = torch.eye(n_features) * variance
     return centroids, torch.cat([sample(c, covariance, n_samples, g) for c in centroids])
 
-# %% ../nbs/00_data.ipynb #e8505782
+# %% ../nbs/00_data.ipynb #1992d026
 def plot_centroid(
     ax, # Matplotlib axes to draw on
     centroid:Tensor, # (d,) point to mark; its first two features are drawn
@@ -68,10 +68,10 @@ def plot_centroid(
     ax.plot(x, y, markersize=10, marker="x", color='k', mew=5)
     ax.plot(x, y, markersize=5, marker="x", color='m', mew=2)
 
-# %% ../nbs/00_data.ipynb #e483761f
+# %% ../nbs/00_data.ipynb #e8d2e45a
 def plot_data(
     centroids:Tensor, # (k, d) centroids to mark
-    data:Tensor, # (k*n_samples, d) points, cluster by cluster as `make_clusters` returns them
+    data:Tensor, # (k*n_samples, d) points, cluster by cluster as make_clusters returns them
     n_samples:int, # Points in each cluster
     ax=None, # Axes to draw on; None makes a new figure
 ): # The axes drawn on
@@ -85,7 +85,7 @@ def plot_data(
         plot_centroid(ax, centroid)
     return ax
 
-# %% ../nbs/00_data.ipynb #89ba09da
+# %% ../nbs/00_data.ipynb #ccd9a867
 def plot_clusters(
     data:Tensor, # (n, d) points
     labels:Tensor, # (n,) cluster index of each point; None draws every point grey

@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['sq_norms', 'calculate_distances']
 
-# %% ../nbs/01_distance.ipynb #05837402
+# %% ../nbs/01_distance.ipynb #2cb7e8e4
 import torch
 from torch import Tensor
 
-# %% ../nbs/01_distance.ipynb #96374299
+# %% ../nbs/01_distance.ipynb #bbbc40d5
 def sq_norms(
     x:Tensor, # (n, d) rows
     origin:Tensor=None, # (d,) measure from this point instead of from 0
@@ -18,12 +18,12 @@ def sq_norms(
     if origin is None: return torch.einsum('ij,ij->i', x, x)
     return torch.cat([sq_norms(rows - origin) for rows in x.split(max(1, 2**16 // max(1, x.shape[1])))])
 
-# %% ../nbs/01_distance.ipynb #be736a75
+# %% ../nbs/01_distance.ipynb #efafa803
 def calculate_distances(
     centroids:Tensor, # (k, d) centroids
     data:Tensor, # (n, d) points, with any number d of features
     squared:bool=False, # Return squared distances, which is all K-means needs
-    data_norms:Tensor=None, # (n,) squared norms of the points (measured from `origin`), if at hand; None computes them
+    data_norms:Tensor=None, # (n,) squared norms of the points (measured from origin), if at hand; None computes them
     origin:Tensor=None, # (d,) a point near the data to measure from (see below); None: 0
 )->Tensor: # (n, k) distance from each point to each centroid
     "Euclidean distance from every point in `data` to every one of `centroids`, via one matrix product"

@@ -6,7 +6,7 @@
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'Partial', 'TorchOps', 'pass_threads', 'in_threads', 'Reducer',
            'AllReduce', 'reducer', 'Pass', 'FullPass', 'run_lloyd', 'BoundedPass', 'data_stats', 'sample_rows']
 
-# %% ../nbs/05_engine.ipynb #c46abed4
+# %% ../nbs/05_engine.ipynb #9b1bdfc9
 import math, os
 from concurrent.futures import ThreadPoolExecutor
 import torch
@@ -16,7 +16,7 @@ from fastcore.basics import patch
 from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
 from .inputs import RowSource, row_chunks
 
-# %% ../nbs/05_engine.ipynb #31488348
+# %% ../nbs/05_engine.ipynb #c2f3cd33
 def chunk_rows(
     n_features:int, # d
     n_clusters:int, # k
@@ -26,7 +26,7 @@ def chunk_rows(
     "How many rows of data one chunk may hold within `chunk_bytes`"
     return max(64, chunk_bytes // ((2 * n_features + 2 + 2 * n_clusters) * itemsize))
 
-# %% ../nbs/05_engine.ipynb #77cfd36e
+# %% ../nbs/05_engine.ipynb #6bd0ed14
 def augmented_centroids(
     centroids:Tensor, # (k, d) centroids
     dtype=None, # Dtype of the result; None keeps the centroids'
@@ -35,11 +35,11 @@ def augmented_centroids(
     c = centroids.to(dtype or centroids.dtype)
     return torch.cat([-2 * c.T, (c * c).sum(1)[None], torch.ones_like(c[:, 0])[None]]).contiguous()
 
-# %% ../nbs/05_engine.ipynb #3740d2cd
+# %% ../nbs/05_engine.ipynb #8123a7ee
 def packed_argmin(
-    D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else `D.min(1)`
+    D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else D.min(1)
     work:Tensor=None, # (m, k) int32 buffer to pack into; None allocates one
-)->tuple: # `(values, indices)` of each row's minimum, as `D.min(1)` returns them
+)->tuple: # (values, indices) of each row's minimum, as D.min(1) returns them
     "Each row's minimum and its first column, via `amin` on values with the column packed into their low bits"
     m, k = D.shape
     bits = max(1, (k - 1).bit_length())
@@ -52,7 +52,7 @@ def packed_argmin(
     if len(wrong): idx[wrong] = D[wrong].argmin(1)
     return values, idx
 
-# %% ../nbs/05_engine.ipynb #17c54aac
+# %% ../nbs/05_engine.ipynb #a19a9f14
 class Partial:
     "What (part of) a pass adds up: per-centroid sums and counts, the inertia, and how many labels changed"
     def __init__(self,
@@ -75,7 +75,7 @@ class Partial:
             out.counts += p.counts; out.stats += p.stats
         return out
 
-# %% ../nbs/05_engine.ipynb #237b1b34
+# %% ../nbs/05_engine.ipynb #2bb2b049
 class TorchOps:
     "How one chunk is computed in plain PyTorch: one augmented matrix product, the packed argmin, `index_add_`"
     name = 'torch'
@@ -99,12 +99,12 @@ class TorchOps:
         else: xa[:, d + 1].copy_(x2)
         return x, ws['table'][:m]
 
-# %% ../nbs/05_engine.ipynb #646ef839
+# %% ../nbs/05_engine.ipynb #8d374110
 @patch
 def assign(self:TorchOps,
     src:RowSource, # Where the rows come from
     rows, # A slice of rows, or their indices
-    cs:Tensor, # `prepare(centroids)`
+    cs:Tensor, # prepare(centroids)
     ws:dict, # This thread's workspace
     labels:Tensor, # (m,) int32 labels of these rows from the last pass (-1: none), overwritten
     part:Partial, # This thread's totals, added to
@@ -123,6 +123,7 @@ def assign(self:TorchOps,
     part.sums.index_add_(0, lab, x if w is None else x * w[:, None])
     part.counts.index_add_(0, lab, ws['ones'][:len(x)] if w is None else w.double())
 
+# %% ../nbs/05_engine.ipynb #7b1fb052
 @patch
 def nearest_two(self:TorchOps, src:RowSource, rows, cs:Tensor, ws:dict, x2:Tensor=None)->tuple:
     "Each row's nearest centroid, and its smallest and second smallest squared distance"
@@ -131,7 +132,7 @@ def nearest_two(self:TorchOps, src:RowSource, rows, cs:Tensor, ws:dict, x2:Tenso
     best, lab = packed_argmin(table, ws['work'][:len(x)])
     return lab, best, table.scatter_(1, lab[:, None], float('inf')).amin(1)
 
-# %% ../nbs/05_engine.ipynb #ae100593
+# %% ../nbs/05_engine.ipynb #ad008225
 _POOL = {}
 
 def pass_threads(
@@ -142,10 +143,11 @@ def pass_threads(
     if torch.device(device).type != 'cpu': return 1
     return max(1, min(torch.get_num_threads(), n // 4096))
 
+# %% ../nbs/05_engine.ipynb #e83a1f99
 def in_threads(
-    work, # `work(t)` does thread t's share
+    work, # work(t) does thread t's share
     threads:int, # How many threads
-)->list: # What each `work(t)` returned
+)->list: # What each work(t) returned
     "Run `work(0)`, ..., `work(threads - 1)` at the same time, PyTorch single-threaded inside each"
     if threads == 1: return [work(0)]
     key = threads, os.getpid()  # a forked child has no threads of its parent's pool: it makes its own
@@ -155,7 +157,7 @@ def in_threads(
     try: return list(_POOL[key].map(work, range(threads)))
     finally: torch.set_num_threads(before)
 
-# %% ../nbs/05_engine.ipynb #ce16cc76
+# %% ../nbs/05_engine.ipynb #1cfabf24
 class Reducer:
     "How processes' partial results combine; this one is for a single process, where there is nothing to combine"
     rank, world = 0, 1
@@ -165,7 +167,7 @@ class Reducer:
     def check(self, check, agree=None):                  # run `check()` everywhere; raise everywhere if it fails
         return check()
 
-# %% ../nbs/05_engine.ipynb #e9af8d08
+# %% ../nbs/05_engine.ipynb #4e029db8
 class AllReduce(Reducer):
     "Partial results added up over the processes of a `torch.distributed` group"
     def __init__(self):
@@ -190,7 +192,7 @@ class AllReduce(Reducer):
         dist.all_gather(parts, padded)
         return torch.cat([p[:int(s.item())] for p, s in zip(parts, sizes)]).to(t.device)
 
-# %% ../nbs/05_engine.ipynb #da44afc2
+# %% ../nbs/05_engine.ipynb #bfa85bd2
 @patch
 def check(self:AllReduce, check, agree=None):
     "Run `check()` on every process; if it fails anywhere, or `agree(result)` differs between them, raise everywhere"
@@ -209,19 +211,20 @@ def check(self:AllReduce, check, agree=None):
                          f"range from {tuple((-bottom).tolist())} to {tuple(top.tolist())} (features, bytes per number)")
     return result
 
+# %% ../nbs/05_engine.ipynb #db0e0efb
 def reducer()->Reducer:
     "The reducer for this process: `AllReduce` inside a `torch.distributed` group of more than one, else `Reducer`"
     if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1: return AllReduce()
     return Reducer()
 
-# %% ../nbs/05_engine.ipynb #17c92700
+# %% ../nbs/05_engine.ipynb #acba8974
 class Pass:
     "What every exact pass shares: the rows, their labels, the ops and the threads' workspaces"
     def __init__(self,
-        src:RowSource, # The rows (with `origin` set)
+        src:RowSource, # The rows (with origin set)
         k:int, # Centroids
         w:Tensor=None, # (n,) weights, or None
-        ops=None, # How a chunk is computed; None: `TorchOps()`
+        ops=None, # How a chunk is computed; None: TorchOps()
         chunk_bytes:int=2**23, # Memory budget for the chunks' buffers (all threads together)
     ):
         (n, d), self.src, self.k, self.w, self.ops = src.shape, src, k, w, ops or TorchOps()
@@ -242,10 +245,12 @@ class Pass:
             torch.linalg.vecdot(x, x, out=out[a:b])
         return out
 
+    device = property(lambda self: self.src.device)
+    dtype = property(lambda self: self.src.dtype)  # the working dtype
     def reset(self): self.labels.fill_(-1)  # before a new start
     def converged(self, shift:float, tol:float)->bool: return shift <= tol
 
-# %% ../nbs/05_engine.ipynb #10654610
+# %% ../nbs/05_engine.ipynb #bae41b13
 @patch
 def own_distances(self:Pass, centroids:Tensor)->Tensor:
     "(n,) float64 squared distance from each point to its own centroid, computed directly, chunk by chunk"
@@ -254,6 +259,7 @@ def own_distances(self:Pass, centroids:Tensor)->Tensor:
         out[a:b] = (self.src.read(a, b) - centroids[self.labels[a:b].long()]).double().pow(2).sum(1)
     return out
 
+# %% ../nbs/05_engine.ipynb #b8be583a
 @patch
 def relocate(self:Pass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer:Reducer):
     "Give empty clusters the points, of every process, farthest from their own centroids (in place)"
@@ -263,21 +269,28 @@ def relocate(self:Pass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer:Re
     rows, lab, dist2, w = (reducer.gather(t) for t in (self.src.take(far).double(), self.labels[far].long(), d2[far], w))
     relocate_empty_clusters(sums, counts, lab, rows, dist2, w)
 
+# %% ../nbs/05_engine.ipynb #4360b7ea
+@patch
+def means(self:Pass, sums:Tensor, counts:Tensor, centroids:Tensor)->Tensor:
+    "The clusters' means (a pass for another geometry puts them elsewhere, as spherical K-means does)"
+    return centroid_means(sums, counts, centroids)
+
+# %% ../nbs/05_engine.ipynb #e49699cb
 @patch
 def update(self:Pass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer:Reducer)->Tensor:
     "The new centroids: the clusters' means, after giving any empty cluster the farthest point"
     sums, counts = sums.double(), counts.double()
     self.relocated = bool((counts == 0).any())
     if self.relocated: self.relocate(sums, counts, centroids, reducer)
-    return centroid_means(sums, counts, centroids.double()).to(centroids.dtype)
+    return self.means(sums, counts, centroids.double()).to(centroids.dtype)
 
-# %% ../nbs/05_engine.ipynb #d480ed2d
+# %% ../nbs/05_engine.ipynb #a2e175ac
 class FullPass(Pass):
     "Lloyd's assignment: every point, every step, each thread taking whole chunks"
     def assign(self,
         centroids:Tensor, # (k, d) centroids, in the source's frame (minus its origin)
         update:bool=True, # Also add up sums and counts
-    )->tuple: # `(sums, counts, changed)` of this process's rows
+    )->tuple: # (sums, counts, changed) of this process's rows
         "Label every point; add up what the update needs"
         cs, (n, d) = self.ops.prepare(centroids), self.src.shape
         parts = [Partial(self.k, d, self.src.dtype, self.src.device, update) for _ in range(self.threads)]
@@ -295,19 +308,19 @@ class FullPass(Pass):
         if not settled: self.assign(centroids, update=False)
         return self.labels, self.inertia
 
-# %% ../nbs/05_engine.ipynb #4f3c8fad
+# %% ../nbs/05_engine.ipynb #dc3fa0fd
 def run_lloyd(
-    pass_, # What plugs in: a `FullPass`, a `BoundedPass`, ...
+    pass_, # What plugs in: a FullPass, a BoundedPass, ...
     centroids:Tensor, # (k, d) starting centroids, in the source's frame
     max_iter:int=300, # Most steps to take
     tol:float=1e-4, # Stop once the summed squared centroid shift is at most this
     reducer:Reducer=None, # How processes combine; None: one process
-    callback=None, # Called as `callback(step, centroids, labels)` after each step
-)->tuple: # `(centroids, labels, inertia, n_iter)`, as `lloyd` returns them
+    callback=None, # Called as callback(step, centroids, labels) after each step
+)->tuple: # (centroids, labels, inertia, n_iter), as lloyd returns them
     "Lloyd's loop, written once: assign, add up, update, until the centroids settle"
     reducer, settled = reducer or Reducer(), False
     pass_.reset()
-    centroids = centroids.to(pass_.src.device, pass_.src.dtype)
+    centroids = centroids.to(pass_.device, pass_.dtype)
     for step in range(1, max_iter + 1):
         sums, counts, changed = pass_.assign(centroids)
         new = pass_.update(reducer.sum(sums), reducer.sum(counts), centroids, reducer)
@@ -318,12 +331,12 @@ def run_lloyd(
     labels, inertia = pass_.finish(centroids, settled)
     return centroids, labels, reducer.total(inertia), step
 
-# %% ../nbs/05_engine.ipynb #251b3d32
+# %% ../nbs/05_engine.ipynb #fb803c55
 @patch
 def nearest_two(self:Pass,
     rows:Tensor, # Indices of the rows to look at, ascending
     centroids:Tensor, # (k, d) centroids
-)->tuple: # `(labels, best, second)`: nearest centroid and the squared distances to the nearest and second nearest
+)->tuple: # (labels, best, second): nearest centroid and the squared distances to the nearest and second nearest
     "Nearest centroid and the two smallest squared distances for some rows, a chunk at a time over the threads"
     cs, n = self.ops.prepare(centroids), len(self.src)
     dense = 2 * len(rows) > n  # most rows: read them all in order, keep those asked for
@@ -339,14 +352,14 @@ def nearest_two(self:Pass,
     in_threads(work, min(self.threads, len(chunks)))
     return tuple(o[rows] if dense else o for o in out)
 
-# %% ../nbs/05_engine.ipynb #225d5b42
+# %% ../nbs/05_engine.ipynb #7d2d1029
 def _move_points(sums, counts, x, old, new):
     "Move the points `x` from centroids `old` to centroids `new` in the running `sums` and `counts`"
     sums.index_add_(0, new, x).index_add_(0, old, -x)
     ones = torch.ones(len(x), dtype=counts.dtype, device=counts.device)
     counts.index_add_(0, new, ones).index_add_(0, old, -ones)
 
-# %% ../nbs/05_engine.ipynb #2771e957
+# %% ../nbs/05_engine.ipynb #d6fa9537
 class BoundedPass(Pass):
     "Hamerly's assignment: Lloyd's labels, looking only at the points whose bounds don't prove their centroid"
     def __init__(self, src:RowSource, k:int, w:Tensor=None, ops=None, chunk_bytes:int=2**23):
@@ -362,26 +375,34 @@ class BoundedPass(Pass):
         self.lower = torch.zeros(n, dtype=torch.float64, device=dev)
         self.sums, self.counts, self.looked = None, None, []
 
-# %% ../nbs/05_engine.ipynb #5597d16f
+# %% ../nbs/05_engine.ipynb #65a5371f
 @patch
 def bounded_assign(self:BoundedPass, centroids:Tensor)->tuple:
     "Relabel the points whose bounds don't prove their centroid; `(rows that changed, their old labels)`"
     c = centroids.double()
-    slack = self.x2_slack + self.eps * (c * c).sum(1).max()
+    c_slack = self.eps * (c * c).sum(1).max()
     half_gap = (torch.cdist(c, c).fill_diagonal_(float('inf')).amin(1) / 2 if len(c) > 1
                 else torch.full((1,), float('inf'), dtype=torch.float64, device=c.device))
-    bound = torch.maximum(self.lower, half_gap[self.labels.clamp_min(0)])
-    rows = (self.upper ** 2 + 2 * slack >= bound ** 2).nonzero()[:, 0]
+    rows = torch.cat([a + self.needs_look(a, b, c_slack, half_gap).nonzero()[:, 0] for a, b in row_chunks(len(self.src), self.rows)])
     self.looked.append(len(rows))
     if not len(rows): return rows, rows
     lab, best, second = self.nearest_two(rows, centroids)
     changed = self.labels[rows] != lab
     moved, old = rows[changed], self.labels[rows][changed]
     self.labels[rows] = lab
-    self.upper[rows] = (best.double() + slack[rows]).sqrt()
-    self.lower[rows] = (second.double() - slack[rows]).clamp_min(0).sqrt()
+    for a, b in row_chunks(len(rows), self.rows):  # chunk by chunk: no n-long float64 temporaries
+        r, slack = rows[a:b], self.x2_slack[rows[a:b]] + c_slack
+        self.upper[r] = (best[a:b].double() + slack).sqrt()
+        self.lower[r] = (second[a:b].double() - slack).clamp_min(0).sqrt()
     return moved, old
 
+@patch
+def needs_look(self:BoundedPass, a:int, b:int, c_slack:float, half_gap:Tensor)->Tensor:
+    "For rows `a:b`: whether the bounds fail to prove the point's centroid (allowing for rounding)"
+    bound = torch.maximum(self.lower[a:b], half_gap[self.labels[a:b].clamp_min(0)])
+    return self.upper[a:b] ** 2 + 2 * (self.x2_slack[a:b] + c_slack) >= bound ** 2
+
+# %% ../nbs/05_engine.ipynb #ec6c7863
 @patch
 def accumulate(self:BoundedPass)->tuple:
     "Float64 sums and counts of all the points by their labels, chunk by chunk"
@@ -392,15 +413,19 @@ def accumulate(self:BoundedPass)->tuple:
         sums.index_add_(0, lab, x if self.w is None else x * self.w[a:b, None].double())
     return sums, torch.bincount(self.labels, weights=self.w, minlength=self.k).double()
 
-# %% ../nbs/05_engine.ipynb #474d3151
+# %% ../nbs/05_engine.ipynb #1a10bddd
 @patch
 def assign(self:BoundedPass, centroids:Tensor)->tuple:
     "Relabel where needed; the sums follow the points that moved"
     moved, old = self.bounded_assign(centroids)
     if self.sums is None or self.w is not None: self.sums, self.counts = self.accumulate()
-    else: _move_points(self.sums, self.counts, self.src.take(moved).double(), old, self.labels[moved])
+    else:
+        for a, b in row_chunks(len(moved), self.rows):  # a chunk at a time: early on, most points move
+            m = moved[a:b]
+            _move_points(self.sums, self.counts, self.src.take(m).double(), old[a:b], self.labels[m])
     return self.sums.clone(), self.counts.clone(), len(moved)  # clones: the reducer adds processes' sums in place
 
+# %% ../nbs/05_engine.ipynb #fed7c092
 @patch
 def update(self:BoundedPass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer:Reducer)->Tensor:
     "New centroids as Lloyd's; then move the bounds by how far the centroids moved"
@@ -411,6 +436,7 @@ def update(self:BoundedPass, sums:Tensor, counts:Tensor, centroids:Tensor, reduc
     self.lower.sub_(moved.max()).clamp_min_(0)
     return new
 
+# %% ../nbs/05_engine.ipynb #2ac314af
 @patch
 def finish(self:BoundedPass, centroids:Tensor, settled:bool)->tuple:
     "The final labels, and the inertia measured directly"
@@ -418,11 +444,11 @@ def finish(self:BoundedPass, centroids:Tensor, settled:bool)->tuple:
     d2 = self.own_distances(centroids)
     return self.labels, d2.sum() if self.w is None else d2 @ self.w.double()
 
-# %% ../nbs/05_engine.ipynb #513e8f31
+# %% ../nbs/05_engine.ipynb #5ecc5f2b
 def data_stats(
-    src:RowSource, # The rows (this process's, when distributed), before `origin` is set
+    src:RowSource, # The rows (this process's, when distributed), before origin is set
     reducer:Reducer=None, # How processes combine
-)->tuple: # `(mean, variance)`: the (d,) mean in the working dtype, and the mean of the features' variances
+)->tuple: # (mean, variance): the (d,) mean in the working dtype, and the mean of the features' variances
     "The data's mean and the mean variance of its features, in one chunked pass, over all processes"
     reducer, d = reducer or Reducer(), src.shape[1]
     first = src.read(0, 1)[0].double().clone()  # a point near the data (a copy: the reducer sums in place)
@@ -435,14 +461,14 @@ def data_stats(
     n, s, ss = reducer.sum(total)
     return (shift + s / n).to(src.dtype), (ss / n - (s / n) ** 2).mean().item()
 
-# %% ../nbs/05_engine.ipynb #6d279314
+# %% ../nbs/05_engine.ipynb #be1d1185
 def sample_rows(
     src:RowSource, # This process's rows
     size:int, # Rows to gather from all processes together
     generator:torch.Generator, # The shared generator (same seed on every process)
     w:Tensor=None, # (n,) this process's weights, or None
     reducer:Reducer=None, # How processes combine
-)->tuple: # `(rows, weights)`, the same on every process
+)->tuple: # (rows, weights), the same on every process
     "A uniform sample of rows from every process's shard, gathered on every process"
     reducer = reducer or Reducer()
     total = int(reducer.total(len(src)))

@@ -5,19 +5,19 @@
 # %% auto #0
 __all__ = ['random_centroids', 'sample_by_weight', 'initialize_centroids', 'kmeans_plusplus']
 
-# %% ../nbs/02_init.ipynb #862a897d
+# %% ../nbs/02_init.ipynb #bb7cb610
 import math
 import torch
 from torch import Tensor
 from .distance import calculate_distances, sq_norms
 
-# %% ../nbs/02_init.ipynb #ff9779ab
+# %% ../nbs/02_init.ipynb #5b27bd69
 def random_centroids(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
-    generator:torch.Generator=None, # Source of randomness, on `data`'s device
+    generator:torch.Generator=None, # Source of randomness, on data's device
     sample_weight:Tensor=None, # (n,) weight of each point: heavier points are likelier picks; None weighs all equally
-)->Tensor: # (k, d) distinct rows of `data`
+)->Tensor: # (k, d) distinct rows of data
     "Pick `k` different points of `data` at random"
     if sample_weight is None: idx = torch.randperm(len(data), generator=generator, device=data.device)[:k]
     else: # weighted sampling without replacement (Efraimidis-Spirakis): the k largest log(u)/w
@@ -25,25 +25,25 @@ def random_centroids(
         idx = (u.log() / sample_weight.double()).topk(k).indices
     return data[idx].clone()
 
-# %% ../nbs/02_init.ipynb #0f9f7489
+# %% ../nbs/02_init.ipynb #25f4fb5d
 def sample_by_weight(
     weights:Tensor, # (n,) non-negative weights
     n:int, # How many indices to draw (with replacement)
-    generator:torch.Generator=None, # Source of randomness, on `weights`' device
+    generator:torch.Generator=None, # Source of randomness, on weights' device
 )->Tensor: # (n,) indices, each drawn with probability proportional to its weight
     "Draw `n` indices with probability proportional to `weights`, by inverse CDF"
     cdf = weights.double().cumsum(0)
     u = torch.rand(n, generator=generator, device=weights.device, dtype=torch.float64) * cdf[-1]
     return torch.searchsorted(cdf, u, right=True).clamp_max_(len(weights) - 1)
 
-# %% ../nbs/02_init.ipynb #d6b58723
+# %% ../nbs/02_init.ipynb #07d3a921
 def initialize_centroids(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
-    generator:torch.Generator=None, # Source of randomness for the first centroid, on `data`'s device
+    generator:torch.Generator=None, # Source of randomness for the first centroid, on data's device
     sample_weight:Tensor=None, # (n,) weights: the first point is drawn by weight, points of weight 0 are never picked
-    origin:Tensor=None, # (d,) a point near the data to measure distances from (see `calculate_distances`)
-)->Tensor: # (k, d) rows of `data`
+    origin:Tensor=None, # (d,) a point near the data to measure distances from (see calculate_distances)
+)->Tensor: # (k, d) rows of data
     "Farthest-point seeding: a random first point, then each time the point farthest from all chosen so far"
     if sample_weight is None: idx = [torch.randint(len(data), (1,), generator=generator, device=data.device)]
     else: idx = [sample_by_weight(sample_weight, 1, generator)]
@@ -56,16 +56,16 @@ def initialize_centroids(
         closest = torch.minimum(closest, distances(idx[-1]))
     return data[torch.cat(idx)].clone()
 
-# %% ../nbs/02_init.ipynb #dd40d503
+# %% ../nbs/02_init.ipynb #0b626b73
 def kmeans_plusplus(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
-    generator:torch.Generator=None, # Source of randomness, on `data`'s device
+    generator:torch.Generator=None, # Source of randomness, on data's device
     sample_weight:Tensor=None, # (n,) weight of each point; None weighs all equally
     n_local_trials:int=None, # Candidates tried per centroid; None means 2 + floor(ln k)
-    origin:Tensor=None, # (d,) a point near the data to measure distances from (see `calculate_distances`)
-)->Tensor: # (k, d) rows of `data`
-    "Greedy k-means++ seeding: each centroid is the best of a few candidates drawn with probability ~ weight * D²"
+    origin:Tensor=None, # (d,) a point near the data to measure distances from (see calculate_distances)
+)->Tensor: # (k, d) rows of data
+    "Greedy k-means++ seeding: each centroid is the best of a few candidates drawn with probability in proportion to weight × D²"
     w = torch.ones(len(data), dtype=data.dtype, device=data.device) if sample_weight is None else sample_weight
     if n_local_trials is None: n_local_trials = 2 + int(math.log(k))
     idx, x2 = [sample_by_weight(w, 1, generator)], sq_norms(data, origin)

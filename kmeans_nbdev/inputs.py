@@ -6,37 +6,38 @@
 __all__ = ['as_tensor', 'row_chunks', 'working_dtype', 'RowSource', 'TensorSource', 'ArraySource', 'SparseSource', 'all_finite',
            'as_source', 'as_weights']
 
-# %% ../nbs/04_inputs.ipynb #503b96a8
+# %% ../nbs/04_inputs.ipynb #80b51340
 import numpy as np
 import torch
 from torch import Tensor
 from sklearn.utils.validation import check_array, _check_sample_weight
 import scipy.sparse as sp
 
-# %% ../nbs/04_inputs.ipynb #eee10029
+# %% ../nbs/04_inputs.ipynb #04f215b2
 def as_tensor(
     a:np.ndarray, # A NumPy array (a memory map works too)
-)->Tensor: # A tensor sharing `a`'s memory where PyTorch can, else a copy
+)->Tensor: # A tensor sharing a's memory where PyTorch can, else a copy
     "View a NumPy array as a tensor without copying it (nor warning about read-only memory)"
     if not a.dtype.isnative: a = a.astype(a.dtype.newbyteorder('='))  # PyTorch has no big-endian tensors
     if any(s < 0 for s in a.strides): a = np.ascontiguousarray(a)      # nor negative strides
     return torch.from_dlpack(a)
 
-# %% ../nbs/04_inputs.ipynb #21514dcd
+# %% ../nbs/04_inputs.ipynb #9b894947
 def row_chunks(
     n:int, # Rows in all
     size:int, # Rows per chunk
-)->list: # `(start, stop)` of each chunk
+)->list: # (start, stop) of each chunk
     "Split `range(n)` into consecutive blocks of `size` rows"
     return [(start, min(start + size, n)) for start in range(0, n, max(1, size))]
 
-# %% ../nbs/04_inputs.ipynb #a92703fa
+# %% ../nbs/04_inputs.ipynb #850a81cc
 def working_dtype(
     dtype:torch.dtype, # The data's dtype
 )->torch.dtype: # The dtype arithmetic is done in
     "float32 for half-precision data (sums of many points need more digits), else the data's own"
     return torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
 
+# %% ../nbs/04_inputs.ipynb #79a5b204
 class RowSource:
     "Rows of a data set, read a chunk at a time: on `device`, in the working dtype, minus `origin` once it is set"
     streamed = False  # the rows are read from outside memory (a file), not held in it
@@ -67,13 +68,13 @@ class RowSource:
         "Rows `idx` (sorted, for files: reads then go forward), ready for the arithmetic"
         return self.ready(self.raw(idx), out)
 
-# %% ../nbs/04_inputs.ipynb #d909e1d6
+# %% ../nbs/04_inputs.ipynb #1ccde8dd
 class TensorSource(RowSource):
     "Rows of a tensor (on any device; a CPU tensor can feed a GPU fit chunk by chunk)"
     def __init__(self, data:Tensor, device=None): super().__init__(data, data.dtype, device or data.device)
     def raw(self, idx): return self.data[idx if isinstance(idx, slice) else idx.to(self.data.device)]
 
-# %% ../nbs/04_inputs.ipynb #ef692702
+# %% ../nbs/04_inputs.ipynb #8eb8b367
 class ArraySource(RowSource):
     "Rows of an array-like read through NumPy a chunk at a time: a memory-mapped file, an HDF5 or zarr array"
     streamed = True
@@ -84,13 +85,13 @@ class ArraySource(RowSource):
         rows = np.asarray(self.data[idx if isinstance(idx, slice) else idx.cpu().numpy()])
         return as_tensor(rows) if rows.dtype.kind == 'f' else torch.from_numpy(rows.astype(np.float32))
 
-# %% ../nbs/04_inputs.ipynb #e80eb7f9
+# %% ../nbs/04_inputs.ipynb #14c4e341
 class SparseSource(RowSource):
     "Rows of a SciPy CSR matrix, made dense one chunk at a time"
     def __init__(self, data, device=None): super().__init__(data, as_tensor(np.zeros(0, data.dtype)).dtype, device)
     def raw(self, idx): return torch.from_numpy(self.data[idx if isinstance(idx, slice) else idx.cpu().numpy()].toarray())
 
-# %% ../nbs/04_inputs.ipynb #4152d1cb
+# %% ../nbs/04_inputs.ipynb #f3c28ee9
 def all_finite(
     src:RowSource, # The rows to check
     chunk_bytes:int=2**22, # Memory for one chunk
@@ -110,7 +111,7 @@ def _check_shape(shape:tuple, name:str):
     if shape[0] < 1: raise ValueError(f"Found array with 0 sample(s) (shape={tuple(shape)}) in {name}, a minimum of 1 is required")
     if shape[1] < 1: raise ValueError(f"Found array with 0 feature(s) (shape={tuple(shape)}) in {name}, a minimum of 1 is required")
 
-# %% ../nbs/04_inputs.ipynb #c3542211
+# %% ../nbs/04_inputs.ipynb #bde69f4f
 def _tensor_source(X:Tensor, name:str, device)->RowSource:
     "A checked tensor, detached, floating point, as a source"
     if X.is_complex(): raise ValueError(f"Complex data not supported in {name}")
@@ -131,7 +132,7 @@ def _is_streamed(X)->bool:
     if isinstance(X, (np.ndarray, list, tuple)) or hasattr(X, 'columns') or hasattr(X, '__dataframe__'): return False
     return all(hasattr(X, a) for a in ('shape', 'dtype', '__getitem__'))
 
-# %% ../nbs/04_inputs.ipynb #705cf290
+# %% ../nbs/04_inputs.ipynb #dfe0334e
 def as_source(
     X, # (n, d) data: a tensor, NumPy array, list, DataFrame, SciPy sparse matrix, memory map or array-like
     name:str='X', # What to call it in error messages
@@ -148,7 +149,7 @@ def as_source(
     if not all_finite(src): raise ValueError(f"Input {name} contains NaN or infinity")
     return src
 
-# %% ../nbs/04_inputs.ipynb #b81f9cc9
+# %% ../nbs/04_inputs.ipynb #6adcdb45
 def as_weights(
     sample_weight, # (n,) weights, or None
     src:RowSource, # The checked data they belong to

@@ -6,7 +6,7 @@
 __all__ = ['KERNEL_SOURCE', 'FLAGS', 'kernel_cache', 'build_kernel', 'load_kernel', 'nearest_accumulate', 'nearest_two_rows',
            'padded_width', 'padded_centroids', 'KernelOps', 'kernel_ops']
 
-# %% ../nbs/05a_kernel.ipynb #c55ec39b
+# %% ../nbs/05a_kernel.ipynb #861058b4
 import ctypes, hashlib, os, platform, shutil, subprocess, sys, tempfile
 from pathlib import Path
 import torch
@@ -14,7 +14,7 @@ from torch import Tensor
 from .inputs import RowSource
 from .engine import Partial
 
-# %% ../nbs/05a_kernel.ipynb #d14732c3
+# %% ../nbs/05a_kernel.ipynb #9e67bf16
 KERNEL_SOURCE = r"""
 #include <stdint.h>
 #include <string.h>
@@ -96,7 +96,7 @@ KM_TARGET void km_nearest_two_f32(const float *tab, const float *c2, int64_t m, 
 }
 """
 
-# %% ../nbs/05a_kernel.ipynb #30a3bb23
+# %% ../nbs/05a_kernel.ipynb #9980e246
 def kernel_cache()->Path:
     "Folder for the built kernel: `$KMEANS_NBDEV_CACHE`, else `$XDG_CACHE_HOME/kmeans_nbdev`, else `~/.cache/kmeans_nbdev`"
     if os.environ.get('KMEANS_NBDEV_CACHE'): return Path(os.environ['KMEANS_NBDEV_CACHE'])
@@ -104,7 +104,7 @@ def kernel_cache()->Path:
 
 FLAGS = ['-O3', '-shared', '-fPIC', '-Wno-psabi']
 
-# %% ../nbs/05a_kernel.ipynb #8e72932d
+# %% ../nbs/05a_kernel.ipynb #0d67be12
 def _compiler(cc:str=None)->tuple:
     "`(path, version line)` of the C compiler to use (`cc`, else `$CC`, else `cc`), or None if there is none"
     path = shutil.which(cc or os.environ.get('CC') or 'cc')
@@ -114,9 +114,9 @@ def _compiler(cc:str=None)->tuple:
     return path, (out.splitlines() or [''])[0]
 
 def build_kernel(
-    dest:Path=None, # Folder for the library; None: `kernel_cache()`
-    cc:str=None, # C compiler; None: `$CC`, else `cc`
-)->tuple: # `(path, None)` of the built (or cached) library, or `(None, why it couldn't be built)`
+    dest:Path=None, # Folder for the library; None: kernel_cache()
+    cc:str=None, # C compiler; None: $CC, else cc
+)->tuple: # (path, None) of the built (or cached) library, or (None, why it couldn't be built)
     "Compile `KERNEL_SOURCE` into a shared library, unless it is already cached"
     compiler = _compiler(cc)
     if compiler is None: return None, f"no C compiler found ({cc or os.environ.get('CC') or 'cc'})"
@@ -135,7 +135,7 @@ def build_kernel(
             return None, r.stderr.strip()[-2000:] or f"{compiler[0]} failed"
     except (OSError, subprocess.SubprocessError) as e: return None, str(e)
 
-# %% ../nbs/05a_kernel.ipynb #e3370210
+# %% ../nbs/05a_kernel.ipynb #647ce4e0
 _LIB = {}
 
 def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTorch ops should run
@@ -157,10 +157,10 @@ def _bind(lib:ctypes.CDLL)->ctypes.CDLL:
     lib.km_nearest_two_f32.argtypes, lib.km_nearest_two_f32.restype = [p, p, i, i, p, p, p], None
     return lib
 
-# %% ../nbs/05a_kernel.ipynb #855ce523
+# %% ../nbs/05a_kernel.ipynb #886d2270
 def _checked(
     name:str, # The caller's name, for the error message
-    checks:list, # `(tensor, shape, dtype)` each argument must match; None tensors are skipped
+    checks:list, # (tensor, shape, dtype) each argument must match; None tensors are skipped
 )->ctypes.CDLL: # The loaded kernel
     "The kernel, once every tensor is a contiguous CPU tensor of its shape and dtype"
     lib = load_kernel()
@@ -173,7 +173,7 @@ def _checked(
 
 def _ptr(t:Tensor): return None if t is None else t.data_ptr()
 
-# %% ../nbs/05a_kernel.ipynb #064dbb7c
+# %% ../nbs/05a_kernel.ipynb #156edb3f
 def nearest_accumulate(
     table:Tensor, # (m, kp) float32: -2 x·c for the chunk's points and the (padded) centroids
     c2:Tensor, # (kp,) float32: |c|²
@@ -192,10 +192,11 @@ def nearest_accumulate(
                    (x2, (m,), f32), (w, (m,), f32), (sums, (k, d), f32)])
     lib.km_lloyd_rows_f32(*map(_ptr, (table, c2, x, x2, w)), m, kp, d, *map(_ptr, (labels, sums, counts, stats)))
 
+# %% ../nbs/05a_kernel.ipynb #d0ab0306
 def nearest_two_rows(
     table:Tensor, # (m, kp) float32: -2 x·c
     c2:Tensor, # (kp,) float32: |c|²
-)->tuple: # `(labels, best, second)`: int32 column of the smallest entry of each row of `table + c2`, and the two smallest
+)->tuple: # (labels, best, second): int32 column of the smallest entry of each row of table + c2, and the two smallest
     "Each row's nearest centroid and its two smallest entries, in the compiled kernel"
     m, kp = table.shape
     lib = _checked('nearest_two_rows', [(table, (m, kp), torch.float32), (c2, (kp,), torch.float32)])
@@ -203,23 +204,24 @@ def nearest_two_rows(
     lib.km_nearest_two_f32(*map(_ptr, (table, c2)), m, kp, *map(_ptr, (labels, best, second)))
     return labels, best, second
 
-# %% ../nbs/05a_kernel.ipynb #706fb62b
+# %% ../nbs/05a_kernel.ipynb #7f59669c
 def padded_width(
     k:int, # Number of centroids
-)->int: # Width of the kernel's tables: `k` rounded up to a multiple of 8
+)->int: # Width of the kernel's tables: k rounded up to a multiple of 8
     "Columns a kernel table needs for `k` centroids"
     return -(-k // 8) * 8
 
+# %% ../nbs/05a_kernel.ipynb #1420eb5e
 def padded_centroids(
     centroids:Tensor, # (k, d) float32 centroids
-)->tuple: # `(cT, c2)`: (d, kp) -2cᵀ and (kp,) |c|², padded to `kp = padded_width(k)` with dummies nobody is nearest to
+)->tuple: # (cT, c2): (d, kp) -2cᵀ and (kp,) |c|², padded to kp = padded_width(k) with dummies nobody is nearest to
     "The centroids as the kernel's matrix product and loops take them"
     (k, d), kp = centroids.shape, padded_width(len(centroids))
     cT, c2 = torch.zeros(d, kp), torch.full((kp,), float('inf'))
     cT[:, :k], c2[:k] = -2 * centroids.T, (centroids * centroids).sum(1)
     return cT, c2
 
-# %% ../nbs/05a_kernel.ipynb #d7d3592a
+# %% ../nbs/05a_kernel.ipynb #75a0dde6
 class KernelOps:
     "How one float32 chunk is computed on the CPU with the compiled kernel: a matrix product, then one fused loop"
     name = 'c'
@@ -248,9 +250,10 @@ class KernelOps:
         if x2 is None: x2 = torch.linalg.vecdot(x, x)
         return labels.long(), best + x2, second + x2
 
+# %% ../nbs/05a_kernel.ipynb #676360e6
 def kernel_ops(
     src:RowSource, # The rows to be worked on
-)->KernelOps: # `KernelOps()` for float32 work on the CPU when the kernel can be had, else None
+)->KernelOps: # KernelOps() for float32 work on the CPU when the kernel can be had, else None
     "The compiled kernel's ops for `src`, where they apply"
     if src.dtype != torch.float32 or src.device.type != 'cpu' or load_kernel() is None: return None
     return KernelOps()

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['SEEDINGS', 'ALGORITHMS', 'WAIVED', 'KMeans', 'check_int']
 
-# %% ../nbs/06_kmeans.ipynb #b051bd51
+# %% ../nbs/06_kmeans.ipynb #96f31605
 import math, warnings
 import numpy as np
 import torch
@@ -21,21 +21,21 @@ from .inputs import RowSource, TensorSource, as_source, as_weights, row_chunks
 from .engine import Reducer, TorchOps, FullPass, BoundedPass, run_lloyd, reducer, data_stats, sample_rows
 from .kernel import kernel_ops
 
-# %% ../nbs/06_kmeans.ipynb #810acad4
+# %% ../nbs/06_kmeans.ipynb #01e05b4b
 class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
     "K-means clustering with scikit-learn's interface, on PyTorch tensors, on the CPU or a GPU"
     def __init__(self,
         n_clusters:int=8, # How many clusters to find
         *,
-        init='k-means++', # 'k-means++', 'random', 'farthest', (k, d) starting centroids, or `f(X, k, generator)`
+        init='k-means++', # 'k-means++', 'random', 'farthest', (k, d) starting centroids, or f(X, k, generator)
         n_init='auto', # Starts to make, keeping the best; 'auto': 10 for 'random' or a function, else 1
         max_iter:int=300, # Most Lloyd steps per start
-        tol:float=1e-4, # Stop when the summed squared centroid shift is at most `tol` times the mean feature variance
+        tol:float=1e-4, # Stop when the summed squared centroid shift is at most tol times the mean feature variance
         verbose:bool=False, # Show a progress bar per start
-        random_state=None, # An int seed, a `torch.Generator` or a NumPy random generator; None for fresh randomness
+        random_state=None, # An int seed, a torch.Generator or a NumPy random generator; None for fresh randomness
         algorithm:str='auto', # 'lloyd', 'hamerly' ('elkan' runs it too): the same steps; 'auto': 'hamerly' in memory
         device=None, # Where to compute: None for where X is (CPU for NumPy), or e.g. 'cuda'
-        record_steps:bool=False, # Keep every step's centroids and labels in `steps_`, for `plot_steps` and `animate`
+        record_steps:bool=False, # Keep every step's centroids and labels in steps_, for plot_steps and animate
         chunk_bytes:int=2**23, # Memory for the distance computations' chunk buffers (see the engine)
         init_size:int=None, # Rows sampled for seeding data that streams from disk or spans processes; None: max(100000, 10k)
     ):
@@ -48,12 +48,21 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         tags.input_tags.sparse = True
         return tags
 
-    def transform(self, X): "Distances from each row of `X` to each centroid"; return self._transform(X)
-    def fit_transform(self, X, y=None, sample_weight=None):
+    def transform(self,
+        X, # (n, d) data with the features the model was fitted on
+    ): # (n, k) distance from each point to each centroid
+        "Distances from each row of `X` to each centroid"
+        return self._transform(X)
+
+    def fit_transform(self,
+        X, # (n, d) data
+        y=None, # Ignored
+        sample_weight=None, # (n,) weight of each point
+    ): # (n, k) distance from each point to each centroid
         "Fit to `X` and return its distances to the centroids"
         return self.fit(X, sample_weight=sample_weight)._transform(X)
 
-# %% ../nbs/06_kmeans.ipynb #c05b88b4
+# %% ../nbs/06_kmeans.ipynb #a8180978
 @patch
 def fit(self:KMeans,
     X, # (n, d) data: a tensor, array, list, DataFrame, sparse matrix or memory map; this process's rows if distributed
@@ -74,7 +83,7 @@ def fit(self:KMeans,
     centers = (centers + src.origin).to(src.data_dtype)
     return self._set_fitted(centers, labels, inertia, n_iter, X, _origin=src.origin, steps_=steps)
 
-# %% ../nbs/06_kmeans.ipynb #e1a8e8e3
+# %% ../nbs/06_kmeans.ipynb #d2022ecf
 @patch
 def _check_input(self:KMeans, X, sample_weight, red:Reducer, reset:bool)->tuple:
     "`(source, weights)` for `X`, checked on every process; sets or checks the features' number and names"
@@ -93,7 +102,7 @@ def _device(self:KMeans):
     if device.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device={self.device!r}, but CUDA is not available here")
     return device
 
-# %% ../nbs/06_kmeans.ipynb #7fbdee7e
+# %% ../nbs/06_kmeans.ipynb #a4c6f6a5
 SEEDINGS = {'k-means++': kmeans_plusplus, 'random': random_centroids, 'farthest': initialize_centroids}
 ALGORITHMS = ('auto', 'lloyd', 'hamerly', 'elkan')
 
@@ -127,7 +136,7 @@ def _check_params(self:KMeans, n_samples:int)->int:
     if self.algorithm not in ALGORITHMS: raise ValueError(f"algorithm must be one of {list(ALGORITHMS)}, got {self.algorithm!r}")
     return self._check_settings(n_samples)
 
-# %% ../nbs/06_kmeans.ipynb #b1d7e66d
+# %% ../nbs/06_kmeans.ipynb #60df09e7
 @patch
 def _seed(self:KMeans, src:RowSource, w:Tensor, g:torch.Generator, red:Reducer)->Tensor:
     "Starting centroids for one start, in the source's frame"
@@ -150,14 +159,14 @@ def _as_centroids(self:KMeans, c, src:RowSource)->Tensor:
         raise ValueError(f"init must have shape ({self.n_clusters}, {src.shape[1]}), got {c.shape}")
     return c.read(0, len(c)).to(src.dtype) - src.origin
 
-# %% ../nbs/06_kmeans.ipynb #671ef765
+# %% ../nbs/06_kmeans.ipynb #5b309599
 @patch
 def _pass(self:KMeans, src:RowSource, w:Tensor):
     "The pass for this fit: Hamerly's where it pays, else Lloyd's; the compiled kernel's ops where they apply"
     bounded = self.algorithm in ('hamerly', 'elkan') or (self.algorithm == 'auto' and not src.streamed)
     return (BoundedPass if bounded else FullPass)(src, self.n_clusters, w, kernel_ops(src) or TorchOps(), self.chunk_bytes)
 
-# %% ../nbs/06_kmeans.ipynb #9af6fe9e
+# %% ../nbs/06_kmeans.ipynb #e4329496
 @patch
 def _run(self:KMeans, pass_, seeds:Tensor, tol:float, red:Reducer, start:str)->tuple:
     "One start: Lloyd's loop from `seeds`; `(its result, the recorded steps or None)`"
@@ -179,7 +188,7 @@ def _progress(pass_)->dict:
     if isinstance(pass_, FullPass): return dict(inertia=f"{pass_.inertia.item():.6g}")
     return dict(looked=f"{pass_.looked[-1] / len(pass_.src):.0%}")
 
-# %% ../nbs/06_kmeans.ipynb #578d4705
+# %% ../nbs/06_kmeans.ipynb #b39ea3ff
 @patch
 def _warn_if_fewer_clusters(self:KMeans, labels:Tensor, red:Reducer):
     "Warn, as scikit-learn does, if some clusters ended up with no point"
@@ -188,7 +197,7 @@ def _warn_if_fewer_clusters(self:KMeans, labels:Tensor, red:Reducer):
         warnings.warn(f"Number of distinct clusters ({found}) found smaller than n_clusters ({self.n_clusters}). "
                       "Possibly due to duplicate points in X.", ConvergenceWarning)
 
-# %% ../nbs/06_kmeans.ipynb #528f9253
+# %% ../nbs/06_kmeans.ipynb #5995a8e4
 def _as_output(t:Tensor, like)->Tensor:
     "`t` as the kind of data `like` is: a tensor for a tensor, else a NumPy array"
     return t if isinstance(like, Tensor) else t.cpu().numpy()
@@ -200,7 +209,7 @@ def _set_fitted(self:KMeans,
     inertia:float, # Their inertia
     n_iter:int, # Steps (or, for mini-batches, passes over the data)
     like, # The data fitted: results come back in its kind
-    **state, # Anything else the model keeps, set as attributes (`steps_`, `_origin`, ...)
+    **state, # Anything else the model keeps, set as attributes (steps_, _origin, ...)
 ): # The fitted estimator
     "Set every fitted attribute"
     self._centers, self._tensor_io = centers, isinstance(like, Tensor)
@@ -210,7 +219,7 @@ def _set_fitted(self:KMeans,
     for k, v in state.items(): setattr(self, k, v)
     return self
 
-# %% ../nbs/06_kmeans.ipynb #687d4329
+# %% ../nbs/06_kmeans.ipynb #61a22e36
 @patch
 def _new_data(self:KMeans, X, sample_weight=None)->tuple:
     "`(source, weights)` of new data for a fitted model, measured from the training data's mean"
@@ -226,7 +235,7 @@ def _labelled(self:KMeans, src:RowSource, w:Tensor=None)->FullPass:
     pass_.assign(self._centers.to(src.dtype) - src.origin, update=False)
     return pass_
 
-# %% ../nbs/06_kmeans.ipynb #ac6a7682
+# %% ../nbs/06_kmeans.ipynb #9c1429b0
 @patch
 def predict(self:KMeans,
     X, # (n, d) data with the features the model was fitted on
@@ -234,21 +243,23 @@ def predict(self:KMeans,
     "Label each row of `X` with its nearest centroid"
     return _as_output(self._labelled(self._new_data(X)[0]).labels.long(), X)
 
+# %% ../nbs/06_kmeans.ipynb #840c560c
 @patch
 def fit_predict(self:KMeans,
     X, # (n, d) data
     y=None, # Ignored
     sample_weight=None, # (n,) weight of each point
-): # (n,) cluster index of each row of `X`
+): # (n,) cluster index of each row of X
     "Fit to `X` and return its labels"
     return self.fit(X, sample_weight=sample_weight).labels_
 
+# %% ../nbs/06_kmeans.ipynb #28451098
 @patch
 def score(self:KMeans,
     X, # (n, d) data with the features the model was fitted on
     y=None, # Ignored
     sample_weight=None, # (n,) weight of each point
-)->float: # Minus the inertia of `X`: higher is better
+)->float: # Minus the inertia of X: higher is better
     "Minus the (weighted) inertia of `X` under the fitted centroids"
     return -self._labelled(*self._new_data(X, sample_weight)).inertia.item()
 
@@ -260,10 +271,10 @@ def _transform(self:KMeans, X)->Tensor:
     rows = max(1, 2**22 // (4 * (src.shape[1] + self.n_clusters)))
     return _as_output(torch.cat([calculate_distances(c, src.read(a, b)) for a, b in row_chunks(len(src), rows)]), X)
 
-# %% ../nbs/06_kmeans.ipynb #99b3253e
+# %% ../nbs/06_kmeans.ipynb #2ba0709b
 WAIVED = {'check_sample_weight_equivalence_on_dense_data', 'check_sample_weight_equivalence_on_sparse_data'}
 
-# %% ../nbs/06_kmeans.ipynb #38cc9a5f
+# %% ../nbs/06_kmeans.ipynb #749d34d8
 def _simple(v):
     "A setting as a plain value `torch.load(weights_only=True)` accepts (a tensor for arrays), else None"
     if isinstance(v, (np.integer, np.floating)): return v.item()
@@ -288,10 +299,10 @@ def save(self:KMeans,
     torch.save(dict(format='kmeans_nbdev', version=2, kind=type(self).__name__,
                     params={k: _simple(v) for k, v in self.get_params().items()}, state=self._state()), path)
 
-# %% ../nbs/06_kmeans.ipynb #9999722b
+# %% ../nbs/06_kmeans.ipynb #f70a3222
 @patch(cls_method=True)
 def load(cls:KMeans,
-    path, # File written by `save`
+    path, # File written by save
     device=None, # Where to put the centroids; None: the CPU
 ): # The fitted model
     "Load a model saved with `save`"

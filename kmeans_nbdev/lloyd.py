@@ -6,12 +6,12 @@
 __all__ = ['assign_centroids', 'relocate_empty_clusters', 'centroid_means', 'update_centroids', 'centroid_shift', 'has_converged',
            'calculate_inertia', 'lloyd']
 
-# %% ../nbs/03_lloyd.ipynb #a067ca7e
+# %% ../nbs/03_lloyd.ipynb #17a646c5
 import torch
 from torch import Tensor
 from .distance import calculate_distances
 
-# %% ../nbs/03_lloyd.ipynb #76fb0539
+# %% ../nbs/03_lloyd.ipynb #6a91d1db
 def assign_centroids(
     centroids:Tensor, # (k, d) centroids
     data:Tensor, # (n, d) points
@@ -19,7 +19,7 @@ def assign_centroids(
     "Label each point with the index of its nearest centroid"
     return calculate_distances(centroids, data, squared=True).argmin(1)
 
-# %% ../nbs/03_lloyd.ipynb #c92758ed
+# %% ../nbs/03_lloyd.ipynb #1fc36160
 def relocate_empty_clusters(
     sums:Tensor, # (k, d) weighted sum of each cluster's points; changed in place
     counts:Tensor, # (k,) total weight of each cluster; changed in place
@@ -35,7 +35,7 @@ def relocate_empty_clusters(
     counts.index_add_(0, centroid_assignments[far], -w[far])
     sums[empty], counts[empty] = data[far] * w[far, None], w[far]
 
-# %% ../nbs/03_lloyd.ipynb #9622fcca
+# %% ../nbs/03_lloyd.ipynb #24a2d3ec
 def centroid_means(
     sums:Tensor, # (k, d) weighted sum of each cluster's points
     counts:Tensor, # (k,) total weight of each cluster
@@ -44,9 +44,9 @@ def centroid_means(
     "Divide sums by counts, keeping the old centroid where a cluster has no weight"
     return torch.where(counts[:, None] > 0, sums / counts.clamp_min(torch.finfo(counts.dtype).tiny)[:, None], centroids)
 
-# %% ../nbs/03_lloyd.ipynb #1e7481ae
+# %% ../nbs/03_lloyd.ipynb #9a57f521
 def update_centroids(
-    centroid_assignments:Tensor, # (n,) index of each point's centroid, as `assign_centroids` returns
+    centroid_assignments:Tensor, # (n,) index of each point's centroid, as assign_centroids returns
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) centroids the labels were made with
     sample_weight:Tensor=None, # (n,) weight of each point; None weighs all equally
@@ -60,7 +60,7 @@ def update_centroids(
         relocate_empty_clusters(sums, counts, centroid_assignments, data, distances, w)
     return centroid_means(sums, counts, centroids)
 
-# %% ../nbs/03_lloyd.ipynb #e1f674fb
+# %% ../nbs/03_lloyd.ipynb #107a0014
 def centroid_shift(
     old:Tensor, # (k, d) centroids before a step
     new:Tensor, # (k, d) centroids after it
@@ -68,16 +68,16 @@ def centroid_shift(
     "How far the centroids moved in one step: the sum of their squared displacements"
     return (new - old).pow(2).sum().item()
 
-# %% ../nbs/03_lloyd.ipynb #459507a6
+# %% ../nbs/03_lloyd.ipynb #c6953b4d
 def has_converged(
     old:Tensor, # (k, d) centroids before a step
     new:Tensor, # (k, d) centroids after it
     tol:float=1e-4, # Largest summed squared shift that counts as "stopped"
-)->bool: # True when the centroids moved no more than `tol`
+)->bool: # True when the centroids moved no more than tol
     "The NumPy tutorial's convergence check: did the centroids (nearly) stop moving?"
     return centroid_shift(old, new) <= tol
 
-# %% ../nbs/03_lloyd.ipynb #b4848aa1
+# %% ../nbs/03_lloyd.ipynb #03e20d50
 def calculate_inertia(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) centroids
@@ -88,15 +88,15 @@ def calculate_inertia(
     d2 = (data - centroids[labels]).pow(2).sum(1)
     return (d2.sum() if sample_weight is None else d2 @ sample_weight).item()
 
-# %% ../nbs/03_lloyd.ipynb #653c0b23
+# %% ../nbs/03_lloyd.ipynb #257a2692
 def lloyd(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids
     max_iter:int=300, # Most steps to take
     tol:float=1e-4, # Stop once the summed squared centroid shift is at most this
     sample_weight:Tensor=None, # (n,) weight of each point; None weighs all equally
-    callback=None, # Called as `callback(step, centroids, labels)` after each step
-)->tuple: # `(centroids, labels, inertia, n_iter)`
+    callback=None, # Called as callback(step, centroids, labels) after each step
+)->tuple: # (centroids, labels, inertia, n_iter)
     "Run Lloyd's algorithm from `centroids` until no label changes, the shift is at most `tol`, or `max_iter` steps"
     labels, settled = None, False
     for step in range(1, max_iter + 1):

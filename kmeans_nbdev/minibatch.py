@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['running_means', 'reassign_starved', 'EarlyStop', 'BatchPass', 'MiniBatchKMeans']
 
-# %% ../nbs/08a_minibatch.ipynb #d8235440
+# %% ../nbs/08a_minibatch.ipynb #5d2fe720
 import math
 import torch
 from torch import Tensor
@@ -18,7 +18,7 @@ from .engine import run_lloyd, reducer, data_stats, sample_rows
 from .kernel import kernel_ops
 from .kmeans import KMeans, check_int
 
-# %% ../nbs/08a_minibatch.ipynb #7d068b69
+# %% ../nbs/08a_minibatch.ipynb #6982213d
 def running_means(
     sums:Tensor, # (k, d) weighted sums of each centroid's points in the batch
     counts:Tensor, # (k,) their weights
@@ -32,13 +32,13 @@ def running_means(
     new[got] += (sums[got].double() - counts[got, None] * new[got]) / seen[got, None]
     return new.to(centroids.dtype)
 
-# %% ../nbs/08a_minibatch.ipynb #5362ac86
+# %% ../nbs/08a_minibatch.ipynb #3562e43e
 def reassign_starved(
     w:Tensor, # (b,) weights of the current batch's points
-    rows, # `rows(i)`: the batch's points `i` (a tensor of indices)
+    rows, # rows(i): the batch's points i (a tensor of indices)
     centroids:Tensor, # (k, d) centroids, updated in place
     counts:Tensor, # (k,) weights seen, updated in place
-    ratio:float, # Centroids with counts below `ratio` times the largest count are starved
+    ratio:float, # Centroids with counts below ratio times the largest count are starved
     generator:torch.Generator, # Source of randomness
 )->int: # How many centroids were moved
     "Move starved centroids onto random points of the batch"
@@ -52,7 +52,7 @@ def reassign_starved(
     counts[starved] = counts[~starved].min()
     return n
 
-# %% ../nbs/08a_minibatch.ipynb #49239d6d
+# %% ../nbs/08a_minibatch.ipynb #917f3f9d
 class EarlyStop:
     "scikit-learn's stopping rule for mini-batch K-means: no new low of the smoothed batch inertia for a while"
     def __init__(self,
@@ -71,20 +71,20 @@ class EarlyStop:
         else: self.bad += 1
         return self.patience is not None and self.bad >= self.patience
 
-# %% ../nbs/08a_minibatch.ipynb #0dbc52b8
+# %% ../nbs/08a_minibatch.ipynb #e5b071b8
 class BatchPass(Pass):
     "Mini-batch K-means' pass: label one random batch, and move each centroid toward the running mean of its points"
     def __init__(self,
-        src:RowSource, # The rows (with `origin` set)
+        src:RowSource, # The rows (with origin set)
         k:int, # Centroids
         w:Tensor=None, # (n,) weights, or None
-        ops=None, # How a chunk is computed; None: `TorchOps()`
+        ops=None, # How a chunk is computed; None: TorchOps()
         chunk_bytes:int=2**23, # Memory budget for the chunks' buffers
         batch_size:int=1024, # Points per batch; None: every row, in order
         generator:torch.Generator=None, # Where batches and reassignments come from
         seen:Tensor=None, # (k,) float64 weight each centroid has seen so far; None: none
-        reassignment_ratio:float=0.01, # See `reassign_starved`; 0: never
-        max_no_improvement:int=10, # See `EarlyStop`
+        reassignment_ratio:float=0.01, # See reassign_starved; 0: never
+        max_no_improvement:int=10, # See EarlyStop
     ):
         (n, d), self.src, self.k, self.w, self.ops = src.shape, src, k, w, ops or TorchOps()
         self.size, self.g, self.ratio = n if batch_size is None else min(batch_size, n), generator, reassignment_ratio
@@ -97,7 +97,7 @@ class BatchPass(Pass):
 
     def reset(self): pass  # the state carries over: `partial_fit` continues where it was
 
-# %% ../nbs/08a_minibatch.ipynb #f028a01f
+# %% ../nbs/08a_minibatch.ipynb #cffce4b8
 @patch
 def assign(self:BatchPass, centroids:Tensor)->tuple:
     "Label a batch; `(sums, counts, None)`: a batch says nothing about labels changing"
@@ -116,9 +116,10 @@ def assign(self:BatchPass, centroids:Tensor)->tuple:
     self.batch_inertia, self.step = total.stats[0].item(), self.step + 1
     return total.sums, total.counts, None
 
+# %% ../nbs/08a_minibatch.ipynb #9278a0a5
 @patch
 def update(self:BatchPass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer:Reducer)->Tensor:
-    "The running means; then, every $10k$ points (or when a centroid has seen nothing), the reassignment"
+    "The running means; then, every 10 × k points (or when a centroid has seen nothing), the reassignment"
     new = running_means(sums, counts, self.seen, centroids)
     self.since += len(self.idx)
     if self.ratio > 0 and ((self.seen == 0).any() or self.since >= 10 * self.k):
@@ -127,29 +128,31 @@ def update(self:BatchPass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer
         self.since = 0
     return new
 
+# %% ../nbs/08a_minibatch.ipynb #b44c384f
 @patch
 def converged(self:BatchPass, shift:float, tol:float)->bool:
     "Stop when the smoothed batch inertia stops improving, or (with `tol` > 0) the centroids stop moving"
     stop = self.stop(self.batch_inertia, len(self.idx))
     return self.step > 1 and (stop or (tol > 0 and shift <= tol))
 
+# %% ../nbs/08a_minibatch.ipynb #918a6f9f
 @patch
 def finish(self:BatchPass, centroids:Tensor, settled:bool)->tuple:
     "The last batch's labels and inertia (the estimator labels all the data itself, if asked to)"
     return self.labels, self.batch_inertia
 
-# %% ../nbs/08a_minibatch.ipynb #5cf06bd1
+# %% ../nbs/08a_minibatch.ipynb #e94b5019
 class MiniBatchKMeans(KMeans):
     "Mini-batch K-means with scikit-learn's interface, on PyTorch tensors"
     def __init__(self,
         n_clusters:int=8, # How many clusters to find
         *,
-        init='k-means++', # As for `KMeans`
+        init='k-means++', # As for KMeans
         max_iter:int=100, # Most passes over the data
         batch_size:int=1024, # Points per step
         verbose:bool=False, # Print the smoothed batch inertia every 100 steps
         compute_labels:bool=True, # After fitting, label all the data and compute its inertia
-        random_state=None, # An int seed, a `torch.Generator` or a NumPy random generator
+        random_state=None, # An int seed, a torch.Generator or a NumPy random generator
         tol:float=0.0, # Stop when the centroids' squared shift in a step is at most this times the mean variance; 0: never
         max_no_improvement:int=10, # Stop after this many steps without a new low of the smoothed inertia; None: never
         init_size:int=None, # Points sampled for seeding; None: 3 * batch_size (at least 3 * n_clusters)
@@ -163,7 +166,7 @@ class MiniBatchKMeans(KMeans):
         self.init_size, self.n_init, self.reassignment_ratio, self.device = init_size, n_init, reassignment_ratio, device
         self.chunk_bytes = chunk_bytes
 
-# %% ../nbs/08a_minibatch.ipynb #d7fbed49
+# %% ../nbs/08a_minibatch.ipynb #6c3a82c5
 @patch
 def _check_params(self:MiniBatchKMeans, n_samples:int)->int:
     "The settings shared with `KMeans`, and the mini-batch ones; the number of seedings to try"
@@ -173,7 +176,7 @@ def _check_params(self:MiniBatchKMeans, n_samples:int)->int:
     if not self.reassignment_ratio >= 0: raise ValueError(f"reassignment_ratio must be >= 0, got {self.reassignment_ratio!r}")
     return 3 if self.n_init == 'auto' and starts == 10 else starts
 
-# %% ../nbs/08a_minibatch.ipynb #630b2d45
+# %% ../nbs/08a_minibatch.ipynb #e9ad5a1a
 @patch
 def _init_centroids(self:MiniBatchKMeans, src:RowSource, w:Tensor, g:torch.Generator, starts:int)->Tensor:
     "Seed on a sample of `init_size` points, `starts` times, keeping the seeds with the lowest inertia on the sample"
@@ -188,7 +191,7 @@ def _init_centroids(self:MiniBatchKMeans, src:RowSource, w:Tensor, g:torch.Gener
         if inertia < best_inertia: best, best_inertia = seeds, inertia
     return best
 
-# %% ../nbs/08a_minibatch.ipynb #adb8a442
+# %% ../nbs/08a_minibatch.ipynb #aead8064
 @patch
 def fit(self:MiniBatchKMeans,
     X, # (n, d) data: a tensor, array, list, DataFrame, sparse matrix or memory map
@@ -231,7 +234,7 @@ def _label_all(self:MiniBatchKMeans, src:RowSource, w:Tensor, like):
     self.labels_, self.inertia_ = (pass_.labels.long() if isinstance(like, torch.Tensor) else pass_.labels.long().cpu().numpy(),
                                    pass_.inertia.item())
 
-# %% ../nbs/08a_minibatch.ipynb #cf2b6580
+# %% ../nbs/08a_minibatch.ipynb #2720c2d8
 @patch
 def partial_fit(self:MiniBatchKMeans,
     X, # (b, d) one batch of data
@@ -256,7 +259,7 @@ def partial_fit(self:MiniBatchKMeans,
     if self.compute_labels: self._label_all(src, w, X)
     return self
 
-# %% ../nbs/08a_minibatch.ipynb #44eb6e04
+# %% ../nbs/08a_minibatch.ipynb #245ebc54
 @patch
 def _state(self:MiniBatchKMeans)->dict:
     "`KMeans`'s state, with the counts and the generator that `partial_fit` continues from"

@@ -5,20 +5,20 @@
 # %% auto #0
 __all__ = ['inertia_by_k', 'plot_inertia_by_k']
 
-# %% ../nbs/07_plots.ipynb #78536081
+# %% ../nbs/07_plots.ipynb #509363a7
 import math
 import torch
 from fastcore.basics import patch
 from .data import plot_clusters
 from .kmeans import KMeans
 
-# %% ../nbs/07_plots.ipynb #d06d2440
+# %% ../nbs/07_plots.ipynb #f8947d27
 def _pick(n:int, most:int)->list:
     "At most `most` indices of `range(n)`, evenly spread, first and last included"
     if n <= most: return list(range(n))
     return sorted({round(i * (n - 1) / (most - 1)) for i in range(most)})
 
-# %% ../nbs/07_plots.ipynb #415b95e0
+# %% ../nbs/07_plots.ipynb #6157ba07
 @patch
 def _steps(self:KMeans)->list:
     "The recorded steps, or a clear error"
@@ -46,7 +46,7 @@ def plot_steps(self:KMeans,
     fig.tight_layout()
     return fig
 
-# %% ../nbs/07_plots.ipynb #58391191
+# %% ../nbs/07_plots.ipynb #d0a4b909
 @patch
 def animate(self:KMeans,
     X, # The (n, d) data the model was fitted on
@@ -54,7 +54,7 @@ def animate(self:KMeans,
     max_frames:int=12, # Most frames, evenly picked, first and last included
     size:float=4., # Width of the figure in inches
     dpi:int=72, # Pixels per inch of each frame
-): # A matplotlib `FuncAnimation`
+): # A matplotlib FuncAnimation
     "Animate the recorded steps of the fit"
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation
@@ -69,20 +69,21 @@ def animate(self:KMeans,
     plt.close(fig)
     return anim
 
-# %% ../nbs/07_plots.ipynb #40868c47
+# %% ../nbs/07_plots.ipynb #e6373648
 def inertia_by_k(
     X, # (n, d) data
     ks=range(1, 11), # The numbers of clusters to try
-    **kwargs, # Passed on to `KMeans`, e.g. `random_state`
-)->dict: # `{k: inertia}`
+    **kwargs, # Passed on to KMeans, e.g. random_state
+)->dict: # {k: inertia}
     "Fit `KMeans(k)` for each k in `ks` and return the inertias"
     return {k: KMeans(k, **kwargs).fit(X).inertia_ for k in ks}
 
+# %% ../nbs/07_plots.ipynb #4952b2a3
 def plot_inertia_by_k(
     X, # (n, d) data
     ks=range(1, 11), # The numbers of clusters to try
     ax=None, # Axes to draw on; None makes a new figure
-    **kwargs, # Passed on to `KMeans`
+    **kwargs, # Passed on to KMeans
 ): # The axes drawn on
     "Plot inertia against k (on a log scale, where an elbow shows as a change of slope)"
     import matplotlib.pyplot as plt
