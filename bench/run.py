@@ -1,17 +1,23 @@
 #!/usr/bin/env python
-"""Benchmark kmeans_nbdev against scikit-learn, faiss-cpu and fast-pytorch-kmeans, side by side in one process.
+"""Benchmark kmeans_nbdev against scikit-learn, scikit-learn-intelex, faiss, fast-pytorch-kmeans and fastkmeans.
 
-Run from the repository root: `python bench/run.py` (add `--quick` for small sizes only). Needs the dev extras plus
-`pip install faiss-cpu fast-pytorch-kmeans`; a missing peer is skipped, not fatal. Writes bench/results.json and prints
-markdown tables. Every library gets the same data and the same initial centroids.
+Run from the repository root: `python bench/run.py` (`--quick` for small sizes only, `--busy` to keep one core busy
+with a spinning process for the whole run, `--only PART`). Needs the dev extras; the peers are optional
+(`pip install faiss-cpu scikit-learn-intelex fast-pytorch-kmeans fastkmeans`): a missing one is skipped. Writes
+bench/results.json (bench/results-busy.json with --busy) and prints markdown tables. Speed is measured here, never in
+a test.
 
-- Lloyd iteration time is differential: (t(I2 iterations) - t(I1 iterations)) / (I2 - I1), each the best of a few runs
-  after a warm-up, so that fixed per-fit costs (validation, copies, thread start-up) don't blur it; the fixed cost is
-  t(I1) - I1 * per-iteration. tol=0 and unstructured data, so that nobody stops early (checked via n_iter where a
-  library reports it).
-- The compute floor is a bare torch.mm of the same shapes (chunked, so that it needs no n x k output).
-- Peak memory is the largest rise of anonymous resident memory (RssAnon) during one fit, sampled every millisecond in
-  a fresh process (after a small warm-up fit), relative to the data's size.
+- Lloyd iteration: every library gets the same data (uniform, no clusters, so that nobody stops early) and the same
+  starting centroids, and runs a fixed number of iterations with tol=0. The time per iteration is differential,
+  (t(I2) - t(I1)) / (I2 - I1), so that what a library does once per fit doesn't blur it; that once-per-fit cost is
+  reported as "fixed". Each time is the best of a few runs, the libraries taking turns (interleaved), after a warm-up.
+- The compute floor is the step's matrix products alone (torch.mm, chunked), at this machine's rate.
+- Defaults: each library's own defaults (k-means++ seeding, its own stopping rule), to convergence, on clustered
+  data: time to result and the inertia reached.
+- Seeding quality: the k-means++ potential over many seeds, ours against scikit-learn's (mean and standard error).
+- Peak memory: the largest rise of anonymous resident memory (RssAnon) during one fit, sampled every millisecond in a
+  fresh process, relative to the data's size: for each Lloyd case (from the same start), and for a default fit
+  (k-means++ seeding, then a few steps) at 1M×64, k=256.
 """
 import argparse, json, math, os, platform, subprocess, sys, threading, time
 from pathlib import Path
@@ -19,16 +25,16 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from kmeans_nbdev import KMeans, kmeans_plusplus, as_generator
-from kmeans_nbdev.engine import chunk_rows
+from kmeans_nbdev import KMeans, kmeans_plusplus, as_generator, make_clusters
 from kmeans_nbdev.kernel import load_kernel
 
-try: import sklearn; from sklearn.cluster import KMeans as SkKMeans, kmeans_plusplus as sk_kmeans_plusplus
-except ImportError: sklearn = None
-try: import faiss
-except ImportError: faiss = None
-try: import fast_pytorch_kmeans
-except ImportError: fast_pytorch_kmeans = None
+def optional(name):
+    try: return __import__(name)
+    except Exception: return None
+sklearn, faiss, fpk, fastkmeans = optional('sklearn'), optional('faiss'), optional('fast_pytorch_kmeans'), optional('fastkmeans')
+sklearnex = optional('sklearnex')
+if sklearn: from sklearn.cluster import KMeans as SkKMeans, kmeans_plusplus as sk_kmeans_plusplus
+if sklearnex: from sklearnex.cluster import KMeans as ExKMeans
 
 def rss_anon():
     "Anonymous resident memory of this process, in bytes"
@@ -45,121 +51,157 @@ class PeakMemory:
         while self.running: self.peak = max(self.peak, rss_anon() - self.base); time.sleep(0.001)
     def __exit__(self, *a): self.running = False; self.thread.join(); self.peak = max(self.peak, rss_anon() - self.base)
 
-def best(f, repeat):
-    "Best wall time of `f()` over `repeat` runs, after one warm-up run; returns (seconds, last result)"
-    res = f(); times = []
-    for _ in range(repeat):
-        s = time.perf_counter(); res = f(); times.append(time.perf_counter() - s)
-    return min(times), res
+# Each runner fits from `init` for exactly `iters` Lloyd iterations (tol=0) and returns the inertia.
+def ours(algorithm='lloyd', kernel='auto'):
+    def run(X, init, iters):
+        os.environ['KMEANS_NBDEV_KERNEL'] = kernel
+        try: return KMeans(len(init), init=init, max_iter=iters, tol=0, algorithm=algorithm).fit(X).inertia_
+        finally: del os.environ['KMEANS_NBDEV_KERNEL']
+    return run
 
-# Each runner fits from `init` for exactly `iters` Lloyd iterations (tol=0) and returns (inertia, n_iter or None).
-def run_ours(X, init, iters):
-    km = KMeans(len(init), init=init, n_init=1, max_iter=iters, tol=0, algorithm='lloyd').fit(X)
-    return km.inertia_, km.n_iter_
+def run_sklearn(X, init, iters):
+    return SkKMeans(len(init), init=init.numpy(), n_init=1, max_iter=iters, tol=0, algorithm='lloyd').fit(X.numpy()).inertia_
 
-def run_ours_plain(X, init, iters):
-    "kmeans_nbdev without its compiled kernel: the plain PyTorch pass"
-    os.environ['KMEANS_NBDEV_KERNEL'] = 'torch'
-    try: return run_ours(X, init, iters)
-    finally: del os.environ['KMEANS_NBDEV_KERNEL']
-
-def run_sklearn(X, init, iters, algorithm='lloyd'):
-    km = SkKMeans(len(init), init=init.numpy(), n_init=1, max_iter=iters, tol=0, algorithm=algorithm).fit(X.numpy())
-    return km.inertia_, km.n_iter_
+def run_sklearnex(X, init, iters):
+    return ExKMeans(len(init), init=init.numpy(), n_init=1, max_iter=iters, tol=0).fit(X.numpy()).inertia_
 
 def run_faiss(X, init, iters):
-    km = faiss.Kmeans(X.shape[1], len(init), niter=iters, verbose=False, seed=0,
-                      max_points_per_centroid=len(X), min_points_per_centroid=1)
-    km.train(X.numpy(), init_centroids=init.numpy())
-    return float(km.obj[-1]), None  # faiss reports the objective of the assignment in its last iteration
+    km = faiss.Kmeans(X.shape[1], len(init), niter=iters, verbose=False, seed=0, max_points_per_centroid=len(X),
+                      min_points_per_centroid=1)
+    km.train(np.ascontiguousarray(X.numpy(), dtype=np.float32), init_centroids=init.float().numpy())
+    return float(km.obj[-1])  # faiss reports the objective of its last iteration's assignment
 
 def run_fpk(X, init, iters):
-    km = fast_pytorch_kmeans.KMeans(len(init), max_iter=iters, tol=-1, mode='euclidean')
+    km = fpk.KMeans(len(init), max_iter=iters, tol=-1, mode='euclidean')
     labels = km.fit_predict(X, centroids=init.clone())
-    return ((X - km.centroids[labels]) ** 2).sum().item(), None
+    return ((X - km.centroids[labels]) ** 2).sum().item()
 
-def run_broadcast(X, init, iters):
-    "The tutorial's version: broadcast distances, loop over clusters for the means"
-    c = init.clone()
-    for _ in range(iters):
-        labels = ((X[:, None] - c[None]) ** 2).sum(-1).argmin(1)
-        c = torch.stack([X[labels == j].mean(0) if (labels == j).any() else c[j] for j in range(len(c))])
-    return ((X - c[((X[:, None] - c[None]) ** 2).sum(-1).argmin(1)]) ** 2).sum().item(), None
+def run_fastkmeans(X, init, iters):
+    km = fastkmeans.FastKMeans(X.shape[1], len(init), niter=iters, tol=-1, device='cpu', seed=0, verbose=False,
+                               max_points_per_centroid=None)
+    km.train(X.float().numpy())
+    return None  # fastkmeans takes no starting centroids: its time is comparable, its inertia is not
 
 def floor_mm(X, init, iters):
-    "A bare chunked torch.mm of the step's shapes, `iters` times: no library can do a step faster"
-    rows = chunk_rows(X.shape[1], len(init))  # the same chunks as kmeans_nbdev
-    out = torch.empty(rows, len(init)); ct = init.T.contiguous()
+    "The step's matrix products alone, chunk by chunk over the threads, as kmeans_nbdev's pass makes them"
+    from kmeans_nbdev.inputs import as_source
+    from kmeans_nbdev.engine import FullPass, in_threads
+    p = FullPass(as_source(X), len(init))
+    ct = init.T.contiguous()
     for _ in range(iters):
-        for s in range(0, len(X), rows):
-            xc = X[s:s + rows]; torch.mm(xc, ct, out=out[:len(xc)])
-    return None, None
+        def work(t):
+            out = p.ws[t]['table']
+            for a, b in p.chunks[t]: torch.mm(X[a:b], ct, out=out[:b - a])
+        in_threads(work, p.threads)
 
-def per_iteration(runner, X, init, i1, i2, repeat):
-    "Differential time per iteration, fixed cost, inertia after i2 iterations, n_iter check"
-    t1, _ = best(lambda: runner(X, init, i1), repeat)
-    t2, (inertia, n_iter) = best(lambda: runner(X, init, i2), repeat)
-    per = (t2 - t1) / (i2 - i1)
-    return dict(ms_per_iter=1000 * per, fixed_ms=1000 * (t1 - i1 * per), inertia=inertia, n_iter=n_iter)
+def peers(dtype):
+    "The libraries to compare on data of `dtype`, by name"
+    out = {'ours (default: auto)': ours('auto'), 'ours, Lloyd': ours('lloyd')}
+    if load_kernel() is not None and dtype == torch.float32: out['ours, Lloyd, no C kernel'] = ours('lloyd', 'torch')
+    if sklearn: out['scikit-learn'] = run_sklearn
+    if sklearnex: out['scikit-learn-intelex'] = run_sklearnex
+    if faiss and dtype == torch.float32: out['faiss'] = run_faiss
+    if fpk and dtype == torch.float32: out['fast-pytorch-kmeans'] = run_fpk
+    if fastkmeans and dtype == torch.float32: out['fastkmeans'] = run_fastkmeans
+    out['compute floor (torch.mm)'] = floor_mm
+    return out
 
-def make_data(n, d, k):
-    "The Lloyd cases' data: uniform, no cluster structure, so Lloyd keeps moving; and k random points as the start"
+def make_data(n, d, k, dtype=torch.float32):
+    "Uniform data with no cluster structure (so that Lloyd keeps moving), and k of its points as the start"
     g = as_generator(0)
-    X = torch.rand(n, d, generator=g)
+    X = torch.rand(n, d, generator=g, dtype=dtype)
     return X, X[torch.randperm(n, generator=g)[:k]].clone()
 
-def peak_memory(name, n, d, k, iters):
-    "Peak extra anonymous memory of one fit, measured in a fresh process so that no freed memory is reused"
-    import subprocess
-    # glibc keeps freed heap blocks below its (adaptive) mmap threshold, so resident memory would count memory no
-    # longer in use; a fixed threshold returns big blocks when freed. The same setting for every library.
-    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_='65536')
-    r = subprocess.run([sys.executable, __file__, '--mem-child', name, str(n), str(d), str(k), str(iters)],
-                       capture_output=True, text=True, env=env)
-    return int(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else float('nan')
+def interleaved(runs:dict, repeat:int)->dict:
+    "Best wall time of each of `runs` (name -> f), over `repeat` rounds in which every one runs once, after a warm-up"
+    for f in runs.values(): f()
+    times = {name: [] for name in runs}
+    for _ in range(repeat):
+        for name, f in runs.items():
+            s = time.perf_counter(); f(); times[name].append(time.perf_counter() - s)
+    return {name: min(t) for name, t in times.items()}
 
-def mem_child(name, n, d, k, iters):
-    X, init = make_data(n, d, k)
-    runner = PEERS()[name]
-    runner(X[:10 * k], init, 1)  # warm up: thread pools and first-use allocations are not the fit's memory
-    with PeakMemory() as pm: runner(X, init, iters)
+def peak_memory(name, n, d, k, dtype, iters):
+    "Peak extra anonymous memory of one fit, in a fresh process (so that no freed memory is reused)"
+    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_='65536')  # the same glibc setting for every library: freed big blocks go back
+    r = subprocess.run([sys.executable, __file__, '--mem-child', name, str(n), str(d), str(k), str(dtype).split('.')[-1],
+                        str(iters)], capture_output=True, text=True, env=env, timeout=3600)
+    return int(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else None
+
+DEFAULTS = {'ours': lambda X, k, iters: KMeans(k, random_state=0, max_iter=iters).fit(X),
+            'scikit-learn': lambda X, k, iters: SkKMeans(k, random_state=0, max_iter=iters).fit(X.numpy()),
+            'scikit-learn-intelex': lambda X, k, iters: ExKMeans(k, random_state=0, max_iter=iters).fit(X.numpy())}
+
+def mem_child(name, n, d, k, dtype, iters):
+    "Print the peak extra memory of one fit: a peer from `init` (see `peers`), or 'default NAME' (seeding included)"
+    dtype = getattr(torch, dtype)
+    X, init = make_data(n, d, k, dtype)
+    if name.startswith('default '):
+        fit = DEFAULTS[name[len('default '):]]
+        run = lambda X, init, iters: fit(X, len(init), iters)
+    else: run = peers(dtype)[name]
+    run(X[:10 * k], init, 1)  # warm up: thread pools and first-use allocations are not the fit's memory
+    with PeakMemory() as pm: run(X, init, iters)
     print(pm.peak)
 
-def lloyd_case(n, d, k, i1, i2, repeat, peers):
-    X, init = make_data(n, d, k)
+def default_memory_case(n, d, k, iters=5):
+    "Peak extra memory of a default fit (k-means++ seeding, then `iters` steps: the peak comes early), over the data's size"
+    libs = [lib for lib, m in (('ours', True), ('scikit-learn', sklearn), ('scikit-learn-intelex', sklearnex)) if m]
+    peaks = {lib: peak_memory(f'default {lib}', n, d, k, torch.float32, iters) for lib in libs}
+    return {lib: None if p is None else p / (n * d * 4) for lib, p in peaks.items()}
+
+def lloyd_case(n, d, k, dtype, i1, i2, repeat, reps=1, memory=True):
+    "ms per iteration, fixed cost, inertia and peak memory of every library on one shape (a timing: `reps` fits)"
+    X, init = make_data(n, d, k, dtype)
+    libs = {name: run for name, run in peers(dtype).items() if not (name == 'fast-pytorch-kmeans' and n * k > 3e8)}
+    def fits(run, iters, name=None):
+        def f():
+            for _ in range(reps): inertia = run(X, init, iters)
+            if name: result[name] = inertia
+        return f
+    result = {}
+    t1 = interleaved({name: fits(run, i1) for name, run in libs.items()}, repeat)
+    t2 = interleaved({name: fits(run, i2, name) for name, run in libs.items()}, repeat)
     rows = {}
-    for name, runner in peers.items():
-        if name == 'tutorial broadcast' and n * k * d > 5e7: continue
-        if name == 'fast-pytorch-kmeans' and n * k > 3e8: continue
-        r = per_iteration(runner, X, init, i1, i2, repeat if name != 'fast-pytorch-kmeans' else 1)
-        if name != 'torch.mm floor': r['peak_mem_frac'] = peak_memory(name, n, d, k, i1) / (X.numel() * 4)
-        rows[name] = r
-        print(f"  {name}: {r['ms_per_iter']:.1f} ms/iter", file=sys.stderr)
+    for name in libs:
+        per = (t2[name] - t1[name]) / (i2 - i1) / reps
+        rows[name] = dict(ms_per_iter=1000 * per, fixed_ms=1000 * max(0., t1[name] / reps - i1 * per), inertia=result.get(name))
+        if memory and not name.startswith('compute floor'):
+            peak = peak_memory(name, n, d, k, dtype, i1)
+            rows[name]['peak_mem_frac'] = None if peak is None else peak / (X.numel() * X.element_size())
+        print(f"  {name}: {rows[name]['ms_per_iter']:.2f} ms/iter", file=sys.stderr)
     return rows
 
-def seeding_case(n, d, k, repeat):
-    g = as_generator(0)
-    X = torch.rand(n, d, generator=g)
-    res = {'kmeans_nbdev kmeans_plusplus': 1000 * best(lambda: kmeans_plusplus(X, k, as_generator(0)), repeat)[0]}
-    if sklearn: res['scikit-learn kmeans_plusplus'] = 1000 * best(lambda: sk_kmeans_plusplus(X.numpy(), k, random_state=0), repeat)[0]
-    return res
+def defaults_case(name, X, k, repeat=1):
+    "Each library with its own defaults, to its own convergence: seconds and inertia"
+    runs = {'ours': lambda: KMeans(k, random_state=0).fit(X)}
+    if sklearn: runs['scikit-learn'] = lambda: SkKMeans(k, random_state=0).fit(X.numpy())
+    if sklearnex: runs['scikit-learn-intelex'] = lambda: ExKMeans(k, random_state=0).fit(X.numpy())
+    out = {}
+    for lib, f in runs.items():
+        s = time.perf_counter(); km = f(); t = time.perf_counter() - s
+        for _ in range(repeat - 1):
+            s = time.perf_counter(); km = f(); t = min(t, time.perf_counter() - s)
+        out[lib] = dict(seconds=t, inertia=float(km.inertia_), n_iter=int(km.n_iter_))
+        print(f"  defaults, {name}, {lib}: {t:.3f} s, inertia {km.inertia_:.6g}", file=sys.stderr)
+    return out
 
-def converge_case(n, d, k, repeat):
-    "Time to converge from the same start with tol=1e-4, on data with cluster structure"
-    from kmeans_nbdev import make_clusters
-    _, X = make_clusters(k, n // k, d, spread=10., seed=0)
-    init = kmeans_plusplus(X, k, as_generator(1))
-    res = {}
-    for alg in ('lloyd', 'hamerly'):
-        t, km = best(lambda: KMeans(k, init=init, n_init=1, algorithm=alg).fit(X), repeat)
-        res[f'kmeans_nbdev {alg}'] = dict(seconds=t, inertia=km.inertia_, n_iter=km.n_iter_)
-    if sklearn:
-        for alg in ('lloyd', 'elkan'):
-            t, km = best(lambda: SkKMeans(k, init=init.numpy(), n_init=1, algorithm=alg).fit(X.numpy()), repeat)
-            res[f'scikit-learn {alg}'] = dict(seconds=t, inertia=km.inertia_, n_iter=km.n_iter_)
-    return res
+def seeding_case(n, d, k, seeds):
+    "k-means++: time of one seeding, and the potential's mean and standard error over `seeds` seeds"
+    X = torch.rand(n, d, generator=as_generator(0))
+    pot = lambda c: torch.cdist(X, torch.as_tensor(c)).min(1).values.pow(2).sum().item()
+    out = {}
+    libs = {'ours': lambda s: kmeans_plusplus(X, k, as_generator(s))}
+    if sklearn: libs['scikit-learn'] = lambda s: sk_kmeans_plusplus(X.numpy(), k, random_state=s)[0]
+    for lib, f in libs.items():
+        times, pots = [], []
+        for s in range(seeds):
+            t = time.perf_counter(); c = f(s); times.append(time.perf_counter() - t); pots.append(pot(c))
+        pots = np.array(pots)
+        out[lib] = dict(ms=1000 * float(np.median(times)), potential=float(pots.mean()), se=float(pots.std() / math.sqrt(seeds)))
+    return out
 
-def out_of_core_case(gb=2.0, budget=2**28, d=64, k=64, i1=1, i2=3):
+def out_of_core_case(gb, budget, d=64, k=64, i1=1, i2=3):
     "Seconds per Lloyd iteration and peak anonymous memory, fitting a memory-mapped .npy file of `gb` GB"
     import tempfile
     path = Path(tempfile.mkdtemp())/'big.npy'
@@ -173,25 +215,23 @@ def out_of_core_case(gb=2.0, budget=2**28, d=64, k=64, i1=1, i2=3):
                        capture_output=True, text=True, env=env)
     path.unlink()
     if r.returncode: return dict(error=r.stderr[-500:])
-    res = json.loads(r.stdout.strip().splitlines()[-1])
-    return dict(file_gb=gb, rows=n, d=d, k=k, budget_mb=budget / 2**20, **res)
+    return dict(file_gb=gb, rows=n, d=d, k=k, budget_mb=budget / 2**20, **json.loads(r.stdout.strip().splitlines()[-1]))
 
 def ooc_child(path, k, budget, i1, i2):
     X = np.load(path, mmap_mode='r')
-    init = np.array(X[:k])
-    times = {}
+    init, times = np.array(X[:k]), {}
     with PeakMemory() as pm:
         for it in (i1, i2):
             s = time.perf_counter(); KMeans(k, init=init, max_iter=it, tol=0, algorithm='lloyd', chunk_bytes=budget).fit(X)
             times[it] = time.perf_counter() - s
     per = (times[i2] - times[i1]) / (i2 - i1)
-    print(json.dumps(dict(s_per_iter=per, fixed_s=times[i1] - i1 * per, peak_anon_mb=pm.peak / 2**20)))
+    print(json.dumps(dict(s_per_iter=per, fixed_s=max(0, times[i1] - i1 * per), peak_anon_mb=pm.peak / 2**20)))
 
 DIST_SCRIPT = """
-import json, sys, time, numpy as np, torch, torch.distributed as dist
+import json, os, sys, time, torch, torch.distributed as dist
 from kmeans_nbdev import KMeans
 n, d, k, i1, i2 = map(int, sys.argv[1:6])
-world = int(__import__('os').environ.get('WORLD_SIZE', '1'))
+world = int(os.environ.get('WORLD_SIZE', '1'))
 if world > 1: dist.init_process_group('gloo')
 rank = dist.get_rank() if world > 1 else 0
 X = torch.rand(n, d, generator=torch.Generator().manual_seed(0))
@@ -221,75 +261,86 @@ def distributed_case(n=400_000, d=32, k=64, i1=2, i2=6):
         out.append(json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else dict(processes=nproc, error=r.stderr[-500:]))
     return dict(n=n, d=d, k=k, runs=out)
 
-def table(rows, ref_names=('scikit-learn lloyd', 'faiss-cpu', 'torch.mm floor')):
-    refs = [r for r in ref_names if r in rows]
-    lines = ['| library | ms/iter | fixed ms | ' + ' | '.join(f'x {r}' for r in refs) + ' | peak mem / data | inertia |',
-             '|---' * (5 + len(refs)) + '|']
-    for name, r in rows.items():
-        ratios = ' | '.join(f"{r['ms_per_iter'] / rows[x]['ms_per_iter']:.2f}" for x in refs)
-        mem = f"{r['peak_mem_frac']:.2f}" if 'peak_mem_frac' in r else ''
-        inertia = f"{r['inertia']:.6g}" if r.get('inertia') is not None else ''
-        lines.append(f"| {name} | {r['ms_per_iter']:.1f} | {r['fixed_ms']:.0f} | {ratios} | {mem} | {inertia} |")
-    return '\n'.join(lines)
+def machine()->dict:
+    "What the figures were measured on"
+    cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.machine())
+    mem = next((int(l.split()[1]) // 2**20 for l in open('/proc/meminfo') if l.startswith('MemTotal')), None)
+    version = lambda m: getattr(m, '__version__', 'installed') if m else None
+    return dict(cpu=cpu, cores=os.cpu_count(), memory_gb=mem, load_before=os.getloadavg()[0], python=platform.python_version(),
+                torch=torch.__version__, threads=torch.get_num_threads(), compiled_kernel=load_kernel() is not None,
+                sklearn=version(sklearn), sklearnex=version(sklearnex), faiss=version(faiss),
+                fast_pytorch_kmeans=version(fpk), fastkmeans=version(fastkmeans))
 
-def PEERS():
-    "The libraries found, by name"
-    peers = {'kmeans_nbdev': run_ours}
-    if load_kernel() is not None: peers['kmeans_nbdev, plain PyTorch'] = run_ours_plain
-    if sklearn: peers['scikit-learn lloyd'] = run_sklearn
-    if faiss: peers['faiss-cpu'] = run_faiss
-    if fast_pytorch_kmeans: peers['fast-pytorch-kmeans'] = run_fpk
-    peers['tutorial broadcast'] = run_broadcast
-    peers['torch.mm floor'] = floor_mm
-    return peers
+CASES = [  # name, n, d, k, dtype, i1, i2, repeat, reps
+    ('tutorial 1500×2, k=6', 1500, 2, 6, torch.float32, 2, 6, 5, 100),
+    ('50k×2, k=6', 50_000, 2, 6, torch.float32, 2, 8, 5, 10),
+    ('200k×32, k=64, float32', 200_000, 32, 64, torch.float32, 3, 8, 3, 1),
+    ('200k×32, k=64, float64', 200_000, 32, 64, torch.float64, 3, 8, 3, 1),
+    ('1M×64, k=256', 1_000_000, 64, 256, torch.float32, 2, 4, 2, 1),
+    ('100k×768, k=1024 (embeddings)', 100_000, 768, 1024, torch.float32, 2, 4, 2, 1),
+    ('5M×8, k=16', 5_000_000, 8, 16, torch.float32, 2, 5, 2, 1),
+]
+QUICK = [('tutorial 1500×2, k=6', 1500, 2, 6, torch.float32, 2, 6, 3, 50), ('50k×2, k=6', 50_000, 2, 6, torch.float32, 2, 8, 3, 5),
+         ('20k×32, k=64, float64', 20_000, 32, 64, torch.float64, 2, 6, 3, 3)]
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--quick', action='store_true', help='small sizes only, for a smoke test')
-    p.add_argument('--out', default=str(Path(__file__).with_name('results.json')))
-    p.add_argument('--mem-child', nargs=5, help=argparse.SUPPRESS)
+    p.add_argument('--busy', action='store_true', help='keep one core busy with a spinning process during the run')
+    p.add_argument('--only', choices=['lloyd', 'defaults', 'memory', 'seeding', 'scale'], help='run only one part')
+    p.add_argument('--out', default=None)
+    p.add_argument('--mem-child', nargs=6, help=argparse.SUPPRESS)
     p.add_argument('--ooc-child', nargs=5, help=argparse.SUPPRESS)
-    p.add_argument('--only', choices=['lloyd', 'scale'], help='run only one part')
     args = p.parse_args()
     if args.mem_child:
-        name, *sizes = args.mem_child
-        return mem_child(name, *map(int, sizes))
+        name, n, d, k, dtype, iters = args.mem_child
+        return mem_child(name, int(n), int(d), int(k), dtype, int(iters))
     if args.ooc_child:
         path, *sizes = args.ooc_child
         return ooc_child(path, *map(int, sizes))
-    peers = PEERS()
-    cases = [(50_000, 2, 6, 3, 8, 3)] if args.quick else \
-            [(200_000, 32, 64, 3, 8, 3), (1_000_000, 64, 256, 2, 5, 2), (50_000, 2, 6, 3, 8, 3)]
-    env = dict(python=platform.python_version(), torch=torch.__version__, threads=torch.get_num_threads(),
-               compiled_kernel=load_kernel() is not None,
-               cpu=platform.processor() or platform.machine(), cores=os.cpu_count(),
-               sklearn=getattr(sklearn, '__version__', None), faiss=getattr(faiss, '__version__', None),
-               fast_pytorch_kmeans=getattr(fast_pytorch_kmeans, '__version__', 'installed' if fast_pytorch_kmeans else None))
-    out = Path(args.out)
+    out = Path(args.out or Path(__file__).with_name('results-busy.json' if args.busy else 'results.json'))
     results = json.loads(out.read_text()) if args.only and out.exists() else {}
-    results['env'] = env
-    if args.only != 'scale':
-        results.update(lloyd={}, seeding={}, converge={})
-        for n, d, k, i1, i2, rep in cases:
-            key = f"n={n} d={d} k={k}"
-            print(f"Lloyd iteration, {key}", file=sys.stderr)
-            results['lloyd'][key] = lloyd_case(n, d, k, i1, i2, rep, peers)
-        sn, sd, sk = (50_000, 2, 6) if args.quick else (200_000, 32, 64)
-        results['seeding'][f"n={sn} d={sd} k={sk}"] = seeding_case(sn, sd, sk, 2)
-        results['converge'][f"n={sn} d={sd} k={sk}"] = converge_case(sn, sd, sk, 2)
-    if args.only != 'lloyd':
-        print("out-of-core and distributed", file=sys.stderr)
-        results['out_of_core'] = out_of_core_case(0.1 if args.quick else 2.0, 2**24 if args.quick else 2**28)
-        results['distributed'] = distributed_case(*((40_000, 8, 16) if args.quick else ()))
+    spinner = subprocess.Popen([sys.executable, '-c', 'while True: pass']) if args.busy else None
+    try:
+        results['machine'], results['busy'] = machine(), args.busy
+        if args.only in (None, 'lloyd'):
+            results['lloyd'] = {}
+            for name, n, d, k, dtype, i1, i2, repeat, reps in (QUICK if args.quick else CASES):
+                print(f"Lloyd iteration, {name}", file=sys.stderr)
+                results['lloyd'][name] = lloyd_case(n, d, k, dtype, i1, i2, repeat, reps, memory=not (args.busy or args.quick))
+        if args.only in (None, 'defaults'):
+            results['defaults'] = {'tutorial 1500×2, k=6': defaults_case('tutorial', make_clusters(seed=42)[1], 6, repeat=5)}
+            if not args.quick:
+                results['defaults']['200k×32, k=64'] = defaults_case('200k×32', make_clusters(64, 200_000 // 64, 32, spread=10., seed=0)[1], 64)
+                emb = make_clusters(1024, 100_000 // 1024 + 1, 768, spread=2., seed=0)[1][:100_000]
+                results['defaults']['100k×768, k=1024 (embeddings)'] = defaults_case('embeddings', emb, 1024)
+        if args.only in (None, 'memory') and not args.busy:
+            print("Peak memory of a default fit", file=sys.stderr)
+            size = (20_000, 16, 16) if args.quick else (1_000_000, 64, 256)
+            results['memory'] = {f'{size[0]:,}×{size[1]}, k={size[2]}': default_memory_case(*size)}
+        if args.only in (None, 'seeding'):
+            n, d, k, seeds = (20_000, 32, 64, 5) if args.quick else (200_000, 32, 64, 20)
+            results['seeding'] = {f'{n // 1000}k×{d}, k={k}, {seeds} seeds': seeding_case(n, d, k, seeds)}
+        if args.only in (None, 'scale') and not args.busy:
+            results['out_of_core'] = out_of_core_case(0.1 if args.quick else 2.0, 2**24 if args.quick else 2**28)
+            results['distributed'] = distributed_case(*((40_000, 8, 16) if args.quick else ()))
+    finally:
+        if spinner: spinner.kill()
     out.write_text(json.dumps(results, indent=1))
-    print(f"# kmeans_nbdev benchmark\n\n{env}\n")
-    for key, rows in results.get('lloyd', {}).items(): print(f"## Lloyd iteration, {key}\n\n{table(rows)}\n")
-    for key, rows in results.get('seeding', {}).items():
-        print(f"## k-means++ seeding, {key}\n\n" + '\n'.join(f"- {n}: {ms:.0f} ms" for n, ms in rows.items()) + '\n')
-    for key, rows in results.get('converge', {}).items():
-        print(f"## Time to converge (tol=1e-4, same start), {key}\n\n" +
-              '\n'.join(f"- {n}: {r['seconds']:.3f} s, {r['n_iter']} iterations, inertia {r['inertia']:.6g}" for n, r in rows.items()))
-    if 'out_of_core' in results: print(f"\n## Out-of-core\n\n{results['out_of_core']}")
-    if 'distributed' in results: print(f"\n## Distributed\n\n{results['distributed']}")
+    print(json.dumps(results['machine']))
+    for name, rows in results.get('lloyd', {}).items():
+        fastest = min(r['ms_per_iter'] for lib, r in rows.items() if lib in ('scikit-learn', 'scikit-learn-intelex', 'faiss'))
+        print(f"\n## {name}\n\n| library | ms/iter | × fastest peer | fixed ms | peak mem / data |\n|---|---|---|---|---|")
+        for lib, r in rows.items():
+            mem = '' if r.get('peak_mem_frac') is None else f"{r['peak_mem_frac']:.2f}"
+            print(f"| {lib} | {r['ms_per_iter']:.2f} | {r['ms_per_iter'] / fastest:.2f} | {r['fixed_ms']:.0f} | {mem} |")
+    for name, rows in results.get('defaults', {}).items():
+        print(f"\n## defaults, {name}\n\n" + '\n'.join(f"- {lib}: {r['seconds']:.3f} s, inertia {r['inertia']:.6g}, {r['n_iter']} iterations" for lib, r in rows.items()))
+    for name, rows in results.get('seeding', {}).items():
+        print(f"\n## k-means++, {name}\n\n" + '\n'.join(f"- {lib}: {r['ms']:.0f} ms, potential {r['potential']:.6g} ± {r['se']:.3g}" for lib, r in rows.items()))
+    for name, rows in results.get('memory', {}).items():
+        print(f"\n## peak memory of a default fit / data, {name}\n\n" + '\n'.join(f"- {lib}: {r}" for lib, r in rows.items()))
+    for part in ('out_of_core', 'distributed'):
+        if part in results: print(f"\n## {part}\n\n{results[part]}")
 
 if __name__ == '__main__': main()

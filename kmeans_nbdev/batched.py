@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['BatchedPass', 'BatchedKMeans']
 
-# %% ../nbs/09a_batched.ipynb #3d6542c5
+# %% ../nbs/09a_batched.ipynb #24f57274
 import torch
 from torch import Tensor
 from fastcore.basics import patch
@@ -17,7 +17,7 @@ from .inputs import working_dtype, row_chunks
 from .engine import run_lloyd
 from .kmeans import check_int
 
-# %% ../nbs/09a_batched.ipynb #602f49a1
+# %% ../nbs/09a_batched.ipynb #dd75fba2
 class BatchedPass:
     "B independent K-means problems as one pass: batched matrix products over the problems still running"
     def __init__(self,
@@ -34,6 +34,7 @@ class BatchedPass:
         self.rows = max(1, chunk_bytes // (B * (k + d + 1) * torch.finfo(self.dtype).bits // 8))
 
     def reset(self):
+        "Before a start: no labels yet, every problem running, no steps taken"
         B, n = self.X.shape[:2]
         self.labels = torch.full((B, n), -1, dtype=torch.int64, device=self.device)
         self.active, self.step = torch.arange(B, device=self.device), 0
@@ -51,7 +52,7 @@ class BatchedPass:
         "Rows `a:b` of problems `p`, in the working dtype, each measured from its problem's mean"
         return self.X[p, a:b].to(self.dtype) - self.origin[p, None]
 
-# %% ../nbs/09a_batched.ipynb #bc4a3373
+# %% ../nbs/09a_batched.ipynb #f274ff8e
 @patch
 def nearest(self:BatchedPass, p:Tensor, c:Tensor, a:int, b:int)->tuple:
     "`(x, squared distance to the nearest centroid, its index)` for rows `a:b` of problems `p`, centroids `c`"
@@ -60,7 +61,7 @@ def nearest(self:BatchedPass, p:Tensor, c:Tensor, a:int, b:int)->tuple:
     mins, labels = d2.add_(sq_norms(c.flatten(0, 1)).view(len(p), 1, -1)).min(2)
     return x, mins.clamp_min_(0), labels
 
-# %% ../nbs/09a_batched.ipynb #a9363097
+# %% ../nbs/09a_batched.ipynb #4bae0c2e
 @patch
 def assign(self:BatchedPass, centroids:Tensor)->tuple:
     "Label the running problems' points; their per-centroid sums and counts; `changed` is kept per problem"
@@ -78,7 +79,7 @@ def assign(self:BatchedPass, centroids:Tensor)->tuple:
         counts[p] += torch.zeros(len(p), self.k, dtype=torch.float64, device=self.device).scatter_add_(1, lab, w)
     return sums, counts, None  # no single "changed": each problem has its own
 
-# %% ../nbs/09a_batched.ipynb #b8a47bba
+# %% ../nbs/09a_batched.ipynb #bd0c5799
 @patch
 def relocate(self:BatchedPass, i:int, sums:Tensor, counts:Tensor, centroids:Tensor):
     "Give problem `i`'s empty clusters its farthest points (in place)"
@@ -87,7 +88,7 @@ def relocate(self:BatchedPass, i:int, sums:Tensor, counts:Tensor, centroids:Tens
     w = torch.ones(len(x), dtype=torch.float64, device=self.device) if self.w is None else self.w[i].double()
     relocate_empty_clusters(sums, counts, self.labels[i], x, d2, w)
 
-# %% ../nbs/09a_batched.ipynb #bb02dbc8
+# %% ../nbs/09a_batched.ipynb #9d3977fb
 @patch
 def update(self:BatchedPass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer=None)->Tensor:
     "New centroids for the running problems; retire those that have settled"
@@ -101,11 +102,16 @@ def update(self:BatchedPass, sums:Tensor, counts:Tensor, centroids:Tensor, reduc
     self.active = p[~(settled | (shift <= self.tol[p]))]
     return new
 
-# %% ../nbs/09a_batched.ipynb #3375cb58
+# %% ../nbs/09a_batched.ipynb #20c5ed11
 @patch
-def converged(self:BatchedPass, shift:float, tol:float)->bool: return len(self.active) == 0
+def converged(self:BatchedPass,
+    shift:float, # The loop's summed shift over all problems: not used, each problem has its own test in update
+    tol:float, # The loop's tolerance: not used, each problem has its own in self.tol
+)->bool: # True once no problem is still running
+    "Stop when every problem has settled or met its own `tol`"
+    return len(self.active) == 0
 
-# %% ../nbs/09a_batched.ipynb #cc896498
+# %% ../nbs/09a_batched.ipynb #1dc1022f
 @patch
 def finish(self:BatchedPass, centroids:Tensor, settled:bool)->tuple:
     "Final labels (relabelling the problems that stopped on `tol`) and each problem's inertia"
@@ -120,25 +126,28 @@ def finish(self:BatchedPass, centroids:Tensor, settled:bool)->tuple:
         inertia += (mins.double() * w).sum(1)
     return self.labels, inertia.tolist()
 
-# %% ../nbs/09a_batched.ipynb #990ce479
+# %% ../nbs/09a_batched.ipynb #9bc95102
 class BatchedKMeans:
     "K-means on B independent problems at once: (B, n, d) data, (B, k, d) centroids"
     def __init__(self,
         n_clusters:int=8, # Centroids per problem
         *,
-        init='k-means++', # 'k-means++', 'random', or (B, k, d) starting centroids
+        init:str|Tensor='k-means++', # 'k-means++', 'random', or (B, k, d) starting centroids
         max_iter:int=300, # Most Lloyd steps
         tol:float=1e-4, # Stop a problem when its centroids' squared shift is at most tol times its mean feature variance
-        random_state=None, # An int seed or a generator: every problem's seeds are drawn from it
-        device=None, # Where to compute; None: where X is
+        random_state:int|torch.Generator|None=None, # An int seed or a generator: every problem's seeds are drawn from it
+        device:str|None=None, # Where to compute; None: where X is
         chunk_bytes:int=2**23, # Memory for one chunk's distance tables
     ):
         self.n_clusters, self.init, self.max_iter, self.tol = n_clusters, init, max_iter, tol
         self.random_state, self.device, self.chunk_bytes = random_state, device, chunk_bytes
 
-# %% ../nbs/09a_batched.ipynb #5bad4913
+# %% ../nbs/09a_batched.ipynb #32597e43
 @patch
-def _check(self:BatchedKMeans, X, w)->tuple:
+def _check(self:BatchedKMeans,
+    X, # (B, n, d) data: a tensor or anything torch.as_tensor takes
+    w, # (B, n) weights, or None
+)->tuple: # (X, w) as tensors on the device to compute on
     "`(X, w)` as tensors, checked: (B, n, d) finite real data, (B, n) non-negative weights"
     X = torch.as_tensor(X).detach()
     if X.ndim != 3: raise ValueError(f"X must be 3-D (problems, points, features), got shape {tuple(X.shape)}")
@@ -154,8 +163,13 @@ def _check(self:BatchedKMeans, X, w)->tuple:
         if (w < 0).any() or not (w.sum(1) > 0).all(): raise ValueError("sample_weight must be >= 0, and not all 0 in a problem")
     return X, w
 
+# %% ../nbs/09a_batched.ipynb #9e4a5de4
 @patch
-def _seed(self:BatchedKMeans, X:Tensor, w:Tensor, origin:Tensor)->Tensor:
+def _seed(self:BatchedKMeans,
+    X:Tensor, # (B, n, d) data
+    w:Tensor, # (B, n) weights, or None
+    origin:Tensor, # (B, d) each problem's mean, to measure its distances from
+)->Tensor: # (B, k, d) starting centroids
     "(B, k, d) starting centroids: given, or drawn per problem from its own stream"
     if not isinstance(self.init, str):
         c = torch.as_tensor(self.init).to(X.device, working_dtype(X.dtype))
@@ -170,7 +184,7 @@ def _seed(self:BatchedKMeans, X:Tensor, w:Tensor, origin:Tensor)->Tensor:
         else: seeds.append(kmeans_plusplus(x, self.n_clusters, g, sample_weight=sw, origin=origin[i]))
     return torch.stack(seeds)
 
-# %% ../nbs/09a_batched.ipynb #76b34e91
+# %% ../nbs/09a_batched.ipynb #aa06d0c7
 @patch
 def fit(self:BatchedKMeans,
     X, # (B, n, d) data: B problems of n points with d features
@@ -187,7 +201,7 @@ def fit(self:BatchedKMeans,
     self._origin = pass_.origin
     return self
 
-# %% ../nbs/09a_batched.ipynb #4087c73b
+# %% ../nbs/09a_batched.ipynb #dab4ab7e
 @patch
 def predict(self:BatchedKMeans,
     X, # (B, m, d) new points for each problem

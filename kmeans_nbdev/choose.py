@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['elbow', 'gap_statistic', 'choose_k', 'plot_choose_k']
 
-# %% ../nbs/09b_choose_k.ipynb #5e65a321
+# %% ../nbs/09b_choose_k.ipynb #b4ecdd1a
 import math
 import numpy as np
 import torch
@@ -13,7 +13,7 @@ from sklearn.metrics import silhouette_score
 from .data import as_generator
 from .kmeans import KMeans
 
-# %% ../nbs/09b_choose_k.ipynb #56188f2a
+# %% ../nbs/09b_choose_k.ipynb #b8a62b14
 def elbow(
     ks:list, # The numbers of clusters tried, ascending
     inertias:list, # Their inertias
@@ -23,15 +23,15 @@ def elbow(
     x, y = (x - x[0]) / (x[-1] - x[0]), (y - y[-1]) / (y[0] - y[-1])
     return int(ks[int(np.argmax(np.abs(x + y - 1)))])  # the chord is x + y = 1
 
-# %% ../nbs/09b_choose_k.ipynb #9a993cba
+# %% ../nbs/09b_choose_k.ipynb #875c2d7c
 def gap_statistic(
     X:torch.Tensor, # (n, d) data (a sample of it, for large data)
     ks:list, # The numbers of clusters to try
     inertias:list, # The data's inertia for each k
     n_refs:int=5, # Reference data sets per k
     generator:torch.Generator=None, # Where the references come from
-    **kwargs, # Passed on to `KMeans`
-)->tuple: # `(gap, s)`: the gap and the references' standard error for each k
+    **kwargs, # Passed on to KMeans
+)->tuple: # (gap, s): the gap and the references' standard error for each k
     "Tibshirani et al.'s gap: the references' mean log inertia minus the data's, per k"
     lo, hi = X.min(0).values, X.max(0).values
     refs = [lo + (hi - lo) * torch.rand(X.shape, generator=generator, dtype=X.dtype) for _ in range(n_refs)]
@@ -39,15 +39,15 @@ def gap_statistic(
     gap = logs.mean(1) - np.log(inertias)
     return gap, logs.std(1) * math.sqrt(1 + 1 / n_refs)
 
-# %% ../nbs/09b_choose_k.ipynb #cf9c5f32
+# %% ../nbs/09b_choose_k.ipynb #266711f1
 def choose_k(
     X, # (n, d) data
     ks=range(1, 11), # The numbers of clusters to try
     sample_size:int=2000, # Points for the silhouette and the gap statistic (all of them if fewer)
     n_refs:int=5, # Reference data sets per k for the gap statistic; 0 skips it
     random_state=0, # Seed for the fits, the sample and the references
-    **kwargs, # Passed on to `KMeans`, e.g. `n_init`
-)->dict: # Scores per k (`'k'`, `'inertia'`, `'silhouette'`, `'gap'`, `'gap_s'`) and each criterion's pick (`'picks'`)
+    **kwargs, # Passed on to KMeans, e.g. n_init
+)->dict: # Scores per k ('k', 'inertia', 'silhouette', 'gap', 'gap_s') and each criterion's pick ('picks')
     "Fit `KMeans(k)` for each k; the elbow, silhouette and gap statistic, with the k each one picks"
     X, ks, g = torch.as_tensor(np.asarray(X) if not isinstance(X, torch.Tensor) else X), list(ks), as_generator(random_state)
     sample = X[torch.randperm(len(X), generator=g)[:sample_size]].cpu()
@@ -64,9 +64,9 @@ def choose_k(
         out['picks']['gap'] = ks[ok[0]] if ok else ks[-1]
     return out
 
-# %% ../nbs/09b_choose_k.ipynb #526c360f
+# %% ../nbs/09b_choose_k.ipynb #e7fa6728
 def plot_choose_k(
-    scores:dict, # What `choose_k` returned
+    scores:dict, # What choose_k returned
     axs=None, # Three axes to draw on; None makes a new figure
 ): # The axes drawn on
     "Inertia (log scale), silhouette and gap statistic against k, each criterion's pick marked"

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'USAGE', 'centroid_errors', 'demo', 'check_writable', 'read_data', 'fit_file', 'join_torchrun', 'main']
 
-# %% ../nbs/10_cli.ipynb #2560cdc6
+# %% ../nbs/10_cli.ipynb #9ea7ffb5
 import csv, datetime, os, sys, time
 from pathlib import Path
 import numpy as np
@@ -20,7 +20,7 @@ from .kmeans import KMeans
 from . import plots  # adds KMeans.animate
 import kmeans_nbdev
 
-# %% ../nbs/10_cli.ipynb #72382034
+# %% ../nbs/10_cli.ipynb #a8344f35
 def centroid_errors(
     true_centroids, # (k, d) centroids the data was made from
     centroids, # (k', d) centroids found
@@ -32,7 +32,7 @@ def centroid_errors(
     found = np.unique(np.asarray(labels_pred))[table.argmax(1)]
     return np.linalg.norm(np.asarray(true_centroids) - np.asarray(centroids)[found], axis=1)
 
-# %% ../nbs/10_cli.ipynb #ac1583fe
+# %% ../nbs/10_cli.ipynb #d36f5f12
 @call_parse
 def demo(
     seed:int=42, # Seed for the dataset and the fit
@@ -62,7 +62,7 @@ def demo(
     return dict(n_clusters=n_clusters, n_iter=km.n_iter_, inertia=km.inertia_, seconds=seconds, ari=ari,
                 centroid_errors=errors, out=out)
 
-# %% ../nbs/10_cli.ipynb #8df79f50
+# %% ../nbs/10_cli.ipynb #f6bafd96
 def check_writable(
     *paths, # Files about to be written (None: not asked for)
 ):
@@ -73,11 +73,15 @@ def check_writable(
         if Path(p).is_dir() or not os.access(p if Path(p).exists() else folder, os.W_OK):
             raise ValueError(f"{p}: can't write there (not a writable file)")
 
-# %% ../nbs/10_cli.ipynb #b6cacad3
-def _is_number(s:str)->bool:
+# %% ../nbs/10_cli.ipynb #768402cf
+def _is_number(
+    s:str, # One field of a CSV row
+)->bool: # Whether Python reads it as a number
+    "Whether `s` is a number"
     try: float(s); return True
     except ValueError: return False
 
+# %% ../nbs/10_cli.ipynb #eee05052
 def read_data(
     path:str, # A .npy file, or a .csv file of numeric columns with an optional header row
 )->tuple: # (X, column_names): a 2-D float array, and the header's names (or None)
@@ -103,7 +107,7 @@ def read_data(
     if not rows: raise ValueError(f"{path}: no data rows")
     return np.array(rows, dtype=np.float64), names
 
-# %% ../nbs/10_cli.ipynb #fd2479a1
+# %% ../nbs/10_cli.ipynb #0dbbe63e
 @call_parse
 def fit_file(
     data:str, # A .csv (numeric columns, optional header row) or .npy file, one point per row
@@ -128,11 +132,28 @@ def fit_file(
     finally:
         if joined and dist.is_initialized(): dist.destroy_process_group()
 
-def _int(name:str, v:str)->int:
+# %% ../nbs/10_cli.ipynb #345d3bfd
+def _int(
+    name:str, # The option's name, for the message
+    v:str, # Its value as typed
+)->int: # The value as an int
+    "`v` as an int, or a one-line `ValueError` naming the option"
     try: return int(v)
     except ValueError: raise ValueError(f"{name} must be an int or 'auto', got {v!r}") from None
 
-def _fit(km, X, names, data, out, centers, plot, animation, rank, world):
+# %% ../nbs/10_cli.ipynb #18b125df
+def _fit(
+    km:KMeans, # The model, not yet fitted
+    X, # (n, d) all the data (a memory map for a .npy file)
+    names:list, # The CSV header's column names, or None
+    data:str, # The data file's name, for the summary
+    out:str, # Labels file, or None
+    centers:str, # Centroids file, or None
+    plot:str, # Picture file, or None
+    animation:str, # GIF file, or None
+    rank:int, # This process's rank
+    world:int, # Number of processes
+)->KMeans: # The fitted model
     "The work of `fit_file`, on this process's block of rows"
     shard = X[rank * len(X) // world:(rank + 1) * len(X) // world]
     start = time.perf_counter()
@@ -152,7 +173,7 @@ def _fit(km, X, names, data, out, centers, plot, animation, rank, world):
     if animation: _save_animation(X, km, animation); print(f"animation: {animation}")
     return km
 
-# %% ../nbs/10_cli.ipynb #e86e6631
+# %% ../nbs/10_cli.ipynb #c3891219
 def join_torchrun(
     device:str=None, # The device the fit uses: NCCL for CUDA, else gloo
 )->tuple: # (rank, world_size): (0, 1) outside torchrun
@@ -162,28 +183,42 @@ def join_torchrun(
         dist.init_process_group(backend, timeout=datetime.timedelta(seconds=300))
     return (dist.get_rank(), dist.get_world_size()) if dist.is_initialized() else (0, 1)
 
-def _save_plot(X, km, path):
+# %% ../nbs/10_cli.ipynb #ae124d22
+def _save_plot(
+    X, # (n, d) the data
+    km:KMeans, # The fitted model
+    path:str, # Where to save the picture
+):
     "Save a picture of the clusters of `X` found by `km`"
     import matplotlib.pyplot as plt
     ax = plot_clusters(X, km.labels_, km.cluster_centers_)
     ax.figure.savefig(path, dpi=80)
     plt.close(ax.figure)
 
-def _save_animation(X, km, path):
+# %% ../nbs/10_cli.ipynb #2ea2ffe4
+def _save_animation(
+    X, # (n, d) the data
+    km:KMeans, # The model, fitted with record_steps=True
+    path:str, # Where to save the GIF
+):
     "Save the fit's steps as a GIF"
     from matplotlib.animation import PillowWriter
     km.animate(X).save(path, writer=PillowWriter(fps=2))
 
-# %% ../nbs/10_cli.ipynb #0ccb1402
+# %% ../nbs/10_cli.ipynb #0f131c56
 COMMANDS = dict(demo=demo, fit=fit_file)
 USAGE = f"usage: kmeans_nbdev {{{','.join(COMMANDS)}}} [options]   (--help after a subcommand for its options)"
 
-def _option(w:str)->str:
+# %% ../nbs/10_cli.ipynb #7c3e953f
+def _option(
+    w:str, # One command-line word
+)->str: # The word, with a short option or dashed name rewritten
     "A command-line word as the parser wants it: `-k` as `--k`, `--n-init` as `--n_init`"
     if len(w) == 2 and w[0] == '-' and w[1].isalpha() and w != '-h': return '--' + w[1:]
     if w.startswith('--'): name, eq, value = w[2:].partition('='); return '--' + name.replace('-', '_') + eq + value
     return w
 
+# %% ../nbs/10_cli.ipynb #801bd789
 def main(
     argv:list=None, # Command-line words after kmeans_nbdev; None reads sys.argv
 )->int: # Exit status

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['UnitSource', 'SphericalMeans', 'SphericalFullPass', 'SphericalBoundedPass', 'SphericalKMeans']
 
-# %% ../nbs/09_cosine.ipynb #95780ec7
+# %% ../nbs/09_cosine.ipynb #0216e048
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -14,43 +14,54 @@ from .inputs import RowSource, row_chunks
 from .engine import FullPass, BoundedPass, Reducer
 from .kmeans import KMeans
 
-# %% ../nbs/09_cosine.ipynb #37b39ef4
+# %% ../nbs/09_cosine.ipynb #82e74bd7
 class UnitSource(RowSource):
     "The rows of another source, scaled to length 1 as they are read"
-    def __init__(self, src:RowSource):
+    def __init__(self,
+        src:RowSource, # The rows to scale
+    ):
         self.src, self.data, self.shape, self.data_dtype = src, src.data, src.shape, src.data_dtype
         self.dtype, self.device, self.origin, self.streamed = src.dtype, src.device, None, src.streamed
         zero = sum(int((src.raw(slice(a, b)).to(src.dtype).norm(dim=1) == 0).sum()) for a, b in row_chunks(len(src), 2**14))
         if zero: raise ValueError(f"X has {zero} row(s) of length 0: they have no direction for cosine K-means to place")
 
-    def raw(self, idx)->Tensor:
+    def raw(self,
+        idx, # Which rows: a slice or sorted indices
+    )->Tensor: # Those rows, each scaled to length 1
         "Rows `idx`, scaled to length 1"
         x = self.src.raw(idx).to(self.dtype)
         return x / x.norm(dim=1, keepdim=True)
 
-# %% ../nbs/09_cosine.ipynb #709e85ba
+# %% ../nbs/09_cosine.ipynb #eb09bda9
 class SphericalMeans:
     "Mixed into a pass: each centroid is its points' mean scaled back to length 1"
-    def means(self, sums:Tensor, counts:Tensor, centroids:Tensor)->Tensor:
+    def means(self,
+        sums:Tensor, # (k, d) weighted sum of each cluster's points, measured from the source's origin
+        counts:Tensor, # (k,) total weight of each cluster
+        centroids:Tensor, # (k, d) centroids before the step, measured from the source's origin
+    )->Tensor: # (k, d) new centroids, of length 1 in the data's own frame, measured from the source's origin
+        "The pass's means, moved back to the data's frame, scaled to length 1, and moved into the frame again"
         o = self.src.origin.to(sums.dtype)
         return F.normalize(super().means(sums, counts, centroids) + o, dim=1) - o
 
-# %% ../nbs/09_cosine.ipynb #4bbdf16e
+# %% ../nbs/09_cosine.ipynb #6428c750
 class SphericalFullPass(SphericalMeans, FullPass): "Lloyd's assignment, on the unit sphere"
 
-# %% ../nbs/09_cosine.ipynb #5212681f
+# %% ../nbs/09_cosine.ipynb #8306c13b
 class SphericalBoundedPass(SphericalMeans, BoundedPass): "Hamerly's assignment, on the unit sphere"
 
-# %% ../nbs/09_cosine.ipynb #52e7ff29
+# %% ../nbs/09_cosine.ipynb #18981c5f
 class SphericalKMeans(KMeans):
     "K-means by direction (cosine similarity): points and centroids on the unit sphere, with KMeans's interface"
 
+# %% ../nbs/09_cosine.ipynb #db619228
 @patch
 def _check_input(self:SphericalKMeans, X, sample_weight, red:Reducer, reset:bool)->tuple:
     "`KMeans`'s checks, then the rows scaled to length 1 as they are read"
     src, w = KMeans._check_input(self, X, sample_weight, red, reset)
     return red.check(lambda: UnitSource(src)), w
 
+# %% ../nbs/09_cosine.ipynb #7d695465
 @patch
 def _as_centroids(self:SphericalKMeans, c, src:RowSource)->Tensor:
     "Given centroids, checked, scaled to length 1, in the source's frame"
@@ -58,6 +69,7 @@ def _as_centroids(self:SphericalKMeans, c, src:RowSource)->Tensor:
     if (c.norm(dim=1) == 0).any(): raise ValueError("init has a centroid of length 0: it has no direction")
     return F.normalize(c, dim=1) - src.origin
 
+# %% ../nbs/09_cosine.ipynb #f4ce869d
 @patch
 def _pass(self:SphericalKMeans, src:RowSource, w:Tensor):
     "`KMeans`'s pass, on the sphere"

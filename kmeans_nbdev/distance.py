@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['sq_norms', 'calculate_distances']
 
-# %% ../nbs/01_distance.ipynb #2cb7e8e4
+# %% ../nbs/01_distance.ipynb #3b5a01df
 import torch
 from torch import Tensor
 
-# %% ../nbs/01_distance.ipynb #bbbc40d5
+# %% ../nbs/01_distance.ipynb #cadc582a
 def sq_norms(
     x:Tensor, # (n, d) rows
     origin:Tensor=None, # (d,) measure from this point instead of from 0
@@ -18,7 +18,7 @@ def sq_norms(
     if origin is None: return torch.einsum('ij,ij->i', x, x)
     return torch.cat([sq_norms(rows - origin) for rows in x.split(max(1, 2**16 // max(1, x.shape[1])))])
 
-# %% ../nbs/01_distance.ipynb #efafa803
+# %% ../nbs/01_distance.ipynb #d4dfaca9
 def calculate_distances(
     centroids:Tensor, # (k, d) centroids
     data:Tensor, # (n, d) points, with any number d of features

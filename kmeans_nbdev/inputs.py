@@ -6,14 +6,14 @@
 __all__ = ['as_tensor', 'row_chunks', 'working_dtype', 'RowSource', 'TensorSource', 'ArraySource', 'SparseSource', 'all_finite',
            'as_source', 'as_weights']
 
-# %% ../nbs/04_inputs.ipynb #80b51340
+# %% ../nbs/04_inputs.ipynb #9300bb85
 import numpy as np
 import torch
 from torch import Tensor
 from sklearn.utils.validation import check_array, _check_sample_weight
 import scipy.sparse as sp
 
-# %% ../nbs/04_inputs.ipynb #04f215b2
+# %% ../nbs/04_inputs.ipynb #ad10a952
 def as_tensor(
     a:np.ndarray, # A NumPy array (a memory map works too)
 )->Tensor: # A tensor sharing a's memory where PyTorch can, else a copy
@@ -22,7 +22,7 @@ def as_tensor(
     if any(s < 0 for s in a.strides): a = np.ascontiguousarray(a)      # nor negative strides
     return torch.from_dlpack(a)
 
-# %% ../nbs/04_inputs.ipynb #9b894947
+# %% ../nbs/04_inputs.ipynb #010bdc88
 def row_chunks(
     n:int, # Rows in all
     size:int, # Rows per chunk
@@ -30,14 +30,14 @@ def row_chunks(
     "Split `range(n)` into consecutive blocks of `size` rows"
     return [(start, min(start + size, n)) for start in range(0, n, max(1, size))]
 
-# %% ../nbs/04_inputs.ipynb #850a81cc
+# %% ../nbs/04_inputs.ipynb #9d8d5213
 def working_dtype(
     dtype:torch.dtype, # The data's dtype
 )->torch.dtype: # The dtype arithmetic is done in
     "float32 for half-precision data (sums of many points need more digits), else the data's own"
     return torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
 
-# %% ../nbs/04_inputs.ipynb #79a5b204
+# %% ../nbs/04_inputs.ipynb #a7be0011
 class RowSource:
     "Rows of a data set, read a chunk at a time: on `device`, in the working dtype, minus `origin` once it is set"
     streamed = False  # the rows are read from outside memory (a file), not held in it
@@ -49,6 +49,11 @@ class RowSource:
         self.data, self.shape, self.data_dtype = data, tuple(data.shape), dtype
         self.dtype, self.device, self.origin = working_dtype(dtype), torch.device(device or 'cpu'), None
 
+    @property
+    def origin(self)->Tensor: return self._origin  # (d,) the point the rows are measured from, or None
+    @origin.setter
+    def origin(self, o): self._origin, self._tiled = o, None
+
     def __len__(self): return self.shape[0]
     def __repr__(self): return f"{type(self).__name__}(shape={self.shape}, dtype={self.data_dtype}, device={self.device})"
     def raw(self, idx)->Tensor: raise NotImplementedError  # rows `idx` (a slice or sorted indices), as stored
@@ -56,9 +61,15 @@ class RowSource:
     def ready(self, x:Tensor, out:Tensor=None)->Tensor:
         "Rows `x` on the device, in the working dtype, minus `origin` (into `out` if given)"
         x = x.to(self.device, non_blocking=True)
-        if self.origin is not None: return torch.sub(x, self.origin, out=out)
-        if out is not None: return out.copy_(x)
-        return x.to(self.dtype)
+        if self.origin is None: return x.to(self.dtype) if out is None else out.copy_(x)
+        if x.shape[1] > 8 or not x.is_contiguous(): return torch.sub(x, self.origin, out=out)
+        flat = torch.sub(x.view(-1), self.tiled(len(x)), out=None if out is None else out.view(-1))
+        return flat.view(x.shape)
+
+    def tiled(self, m:int)->Tensor:
+        "The origin repeated for `m` rows, flat: with few features, subtracting it is much faster than broadcasting"
+        if self._tiled is None or len(self._tiled) < m * len(self.origin): self._tiled = self.origin.repeat(max(m, 1024))
+        return self._tiled[:m * len(self.origin)]
 
     def read(self, start:int, stop:int, out:Tensor=None)->Tensor:
         "Rows `start:stop`, ready for the arithmetic"
@@ -68,13 +79,13 @@ class RowSource:
         "Rows `idx` (sorted, for files: reads then go forward), ready for the arithmetic"
         return self.ready(self.raw(idx), out)
 
-# %% ../nbs/04_inputs.ipynb #1ccde8dd
+# %% ../nbs/04_inputs.ipynb #8b9d1f3d
 class TensorSource(RowSource):
     "Rows of a tensor (on any device; a CPU tensor can feed a GPU fit chunk by chunk)"
     def __init__(self, data:Tensor, device=None): super().__init__(data, data.dtype, device or data.device)
     def raw(self, idx): return self.data[idx if isinstance(idx, slice) else idx.to(self.data.device)]
 
-# %% ../nbs/04_inputs.ipynb #8eb8b367
+# %% ../nbs/04_inputs.ipynb #6b938143
 class ArraySource(RowSource):
     "Rows of an array-like read through NumPy a chunk at a time: a memory-mapped file, an HDF5 or zarr array"
     streamed = True
@@ -85,13 +96,13 @@ class ArraySource(RowSource):
         rows = np.asarray(self.data[idx if isinstance(idx, slice) else idx.cpu().numpy()])
         return as_tensor(rows) if rows.dtype.kind == 'f' else torch.from_numpy(rows.astype(np.float32))
 
-# %% ../nbs/04_inputs.ipynb #14c4e341
+# %% ../nbs/04_inputs.ipynb #2b07da44
 class SparseSource(RowSource):
     "Rows of a SciPy CSR matrix, made dense one chunk at a time"
     def __init__(self, data, device=None): super().__init__(data, as_tensor(np.zeros(0, data.dtype)).dtype, device)
     def raw(self, idx): return torch.from_numpy(self.data[idx if isinstance(idx, slice) else idx.cpu().numpy()].toarray())
 
-# %% ../nbs/04_inputs.ipynb #f3c28ee9
+# %% ../nbs/04_inputs.ipynb #457bf269
 def all_finite(
     src:RowSource, # The rows to check
     chunk_bytes:int=2**22, # Memory for one chunk
@@ -111,13 +122,21 @@ def _check_shape(shape:tuple, name:str):
     if shape[0] < 1: raise ValueError(f"Found array with 0 sample(s) (shape={tuple(shape)}) in {name}, a minimum of 1 is required")
     if shape[1] < 1: raise ValueError(f"Found array with 0 feature(s) (shape={tuple(shape)}) in {name}, a minimum of 1 is required")
 
-# %% ../nbs/04_inputs.ipynb #bde69f4f
+# %% ../nbs/04_inputs.ipynb #4c163301
 def _tensor_source(X:Tensor, name:str, device)->RowSource:
     "A checked tensor, detached, floating point, as a source"
     if X.is_complex(): raise ValueError(f"Complex data not supported in {name}")
     _check_shape(X.shape, name)
     X = X.detach()
     if not X.is_floating_point(): X = X.float()
+    return _placed(X, device)
+
+def _placed(X:Tensor, device)->TensorSource:
+    "A source on `device`: `X` moved there whole if it takes less than half a GPU's free memory, else read a chunk at a time"
+    device = X.device if device is None else torch.device(device)
+    if device.type != X.device.type and (device.type != 'cuda' or
+                                         X.numel() * X.element_size() < torch.cuda.mem_get_info(device)[0] // 2):
+        X = X.to(device)
     return TensorSource(X, device)
 
 def _streamed_source(X, name:str, device)->RowSource:
@@ -132,7 +151,7 @@ def _is_streamed(X)->bool:
     if isinstance(X, (np.ndarray, list, tuple)) or hasattr(X, 'columns') or hasattr(X, '__dataframe__'): return False
     return all(hasattr(X, a) for a in ('shape', 'dtype', '__getitem__'))
 
-# %% ../nbs/04_inputs.ipynb #dfe0334e
+# %% ../nbs/04_inputs.ipynb #3cab8a34
 def as_source(
     X, # (n, d) data: a tensor, NumPy array, list, DataFrame, SciPy sparse matrix, memory map or array-like
     name:str='X', # What to call it in error messages
@@ -144,12 +163,11 @@ def as_source(
     elif sp.issparse(X): src = SparseSource(check_array(X, accept_sparse='csr', dtype=[np.float64, np.float32],
                                                         input_name=name), device)
     elif _is_streamed(X): src = _streamed_source(X, name, device)
-    else: src = TensorSource(as_tensor(check_array(X, dtype=[np.float64, np.float32, np.float16], input_name=name)),
-                             device)
+    else: src = _placed(as_tensor(check_array(X, dtype=[np.float64, np.float32, np.float16], input_name=name)), device)
     if not all_finite(src): raise ValueError(f"Input {name} contains NaN or infinity")
     return src
 
-# %% ../nbs/04_inputs.ipynb #6adcdb45
+# %% ../nbs/04_inputs.ipynb #91c33454
 def as_weights(
     sample_weight, # (n,) weights, or None
     src:RowSource, # The checked data they belong to

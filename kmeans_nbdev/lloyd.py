@@ -6,12 +6,12 @@
 __all__ = ['assign_centroids', 'relocate_empty_clusters', 'centroid_means', 'update_centroids', 'centroid_shift', 'has_converged',
            'calculate_inertia', 'lloyd']
 
-# %% ../nbs/03_lloyd.ipynb #17a646c5
+# %% ../nbs/03_lloyd.ipynb #3358d2aa
 import torch
 from torch import Tensor
 from .distance import calculate_distances
 
-# %% ../nbs/03_lloyd.ipynb #6a91d1db
+# %% ../nbs/03_lloyd.ipynb #4f56f154
 def assign_centroids(
     centroids:Tensor, # (k, d) centroids
     data:Tensor, # (n, d) points
@@ -19,7 +19,7 @@ def assign_centroids(
     "Label each point with the index of its nearest centroid"
     return calculate_distances(centroids, data, squared=True).argmin(1)
 
-# %% ../nbs/03_lloyd.ipynb #1fc36160
+# %% ../nbs/03_lloyd.ipynb #ecd602ac
 def relocate_empty_clusters(
     sums:Tensor, # (k, d) weighted sum of each cluster's points; changed in place
     counts:Tensor, # (k,) total weight of each cluster; changed in place
@@ -35,7 +35,7 @@ def relocate_empty_clusters(
     counts.index_add_(0, centroid_assignments[far], -w[far])
     sums[empty], counts[empty] = data[far] * w[far, None], w[far]
 
-# %% ../nbs/03_lloyd.ipynb #24a2d3ec
+# %% ../nbs/03_lloyd.ipynb #6e7a4aba
 def centroid_means(
     sums:Tensor, # (k, d) weighted sum of each cluster's points
     counts:Tensor, # (k,) total weight of each cluster
@@ -44,7 +44,7 @@ def centroid_means(
     "Divide sums by counts, keeping the old centroid where a cluster has no weight"
     return torch.where(counts[:, None] > 0, sums / counts.clamp_min(torch.finfo(counts.dtype).tiny)[:, None], centroids)
 
-# %% ../nbs/03_lloyd.ipynb #9a57f521
+# %% ../nbs/03_lloyd.ipynb #f04a83a5
 def update_centroids(
     centroid_assignments:Tensor, # (n,) index of each point's centroid, as assign_centroids returns
     data:Tensor, # (n, d) points
@@ -60,7 +60,7 @@ def update_centroids(
         relocate_empty_clusters(sums, counts, centroid_assignments, data, distances, w)
     return centroid_means(sums, counts, centroids)
 
-# %% ../nbs/03_lloyd.ipynb #107a0014
+# %% ../nbs/03_lloyd.ipynb #619010a1
 def centroid_shift(
     old:Tensor, # (k, d) centroids before a step
     new:Tensor, # (k, d) centroids after it
@@ -68,7 +68,7 @@ def centroid_shift(
     "How far the centroids moved in one step: the sum of their squared displacements"
     return (new - old).pow(2).sum().item()
 
-# %% ../nbs/03_lloyd.ipynb #c6953b4d
+# %% ../nbs/03_lloyd.ipynb #1556a846
 def has_converged(
     old:Tensor, # (k, d) centroids before a step
     new:Tensor, # (k, d) centroids after it
@@ -77,7 +77,7 @@ def has_converged(
     "The NumPy tutorial's convergence check: did the centroids (nearly) stop moving?"
     return centroid_shift(old, new) <= tol
 
-# %% ../nbs/03_lloyd.ipynb #03e20d50
+# %% ../nbs/03_lloyd.ipynb #8cce3d92
 def calculate_inertia(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) centroids
@@ -88,7 +88,7 @@ def calculate_inertia(
     d2 = (data - centroids[labels]).pow(2).sum(1)
     return (d2.sum() if sample_weight is None else d2 @ sample_weight).item()
 
-# %% ../nbs/03_lloyd.ipynb #257a2692
+# %% ../nbs/03_lloyd.ipynb #af850743
 def lloyd(
     data:Tensor, # (n, d) points
     centroids:Tensor, # (k, d) starting centroids

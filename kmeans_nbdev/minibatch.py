@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['running_means', 'reassign_starved', 'EarlyStop', 'BatchPass', 'MiniBatchKMeans']
 
-# %% ../nbs/08a_minibatch.ipynb #5d2fe720
+# %% ../nbs/08a_minibatch.ipynb #5a638233
 import math
+from collections.abc import Callable
 import torch
 from torch import Tensor
 from fastcore.basics import patch
@@ -17,8 +18,9 @@ from .engine import Reducer, TorchOps, Partial, Pass, pass_threads, in_threads, 
 from .engine import run_lloyd, reducer, data_stats, sample_rows
 from .kernel import kernel_ops
 from .kmeans import KMeans, check_int
+from .init import torch_serial
 
-# %% ../nbs/08a_minibatch.ipynb #6982213d
+# %% ../nbs/08a_minibatch.ipynb #2245dc4d
 def running_means(
     sums:Tensor, # (k, d) weighted sums of each centroid's points in the batch
     counts:Tensor, # (k,) their weights
@@ -32,7 +34,7 @@ def running_means(
     new[got] += (sums[got].double() - counts[got, None] * new[got]) / seen[got, None]
     return new.to(centroids.dtype)
 
-# %% ../nbs/08a_minibatch.ipynb #3562e43e
+# %% ../nbs/08a_minibatch.ipynb #f4252b96
 def reassign_starved(
     w:Tensor, # (b,) weights of the current batch's points
     rows, # rows(i): the batch's points i (a tensor of indices)
@@ -52,7 +54,7 @@ def reassign_starved(
     counts[starved] = counts[~starved].min()
     return n
 
-# %% ../nbs/08a_minibatch.ipynb #917f3f9d
+# %% ../nbs/08a_minibatch.ipynb #a9d774dc
 class EarlyStop:
     "scikit-learn's stopping rule for mini-batch K-means: no new low of the smoothed batch inertia for a while"
     def __init__(self,
@@ -71,7 +73,7 @@ class EarlyStop:
         else: self.bad += 1
         return self.patience is not None and self.bad >= self.patience
 
-# %% ../nbs/08a_minibatch.ipynb #e5b071b8
+# %% ../nbs/08a_minibatch.ipynb #e329534f
 class BatchPass(Pass):
     "Mini-batch K-means' pass: label one random batch, and move each centroid toward the running mean of its points"
     def __init__(self,
@@ -88,7 +90,7 @@ class BatchPass(Pass):
     ):
         (n, d), self.src, self.k, self.w, self.ops = src.shape, src, k, w, ops or TorchOps()
         self.size, self.g, self.ratio = n if batch_size is None else min(batch_size, n), generator, reassignment_ratio
-        self.threads, self.x2, self.all_rows = pass_threads(self.size, src.device), None, batch_size is None
+        self.threads, self.x2, self.all_rows = pass_threads(self.size, src.device, k, d), None, batch_size is None
         itemsize = torch.finfo(src.dtype).bits // 8
         self.rows = min(-(-self.size // self.threads), chunk_rows(d, k, chunk_bytes // self.threads, itemsize))
         self.ws = [self.ops.workspace(self.rows, d, k, src.dtype, src.device) for _ in range(self.threads)]
@@ -97,7 +99,7 @@ class BatchPass(Pass):
 
     def reset(self): pass  # the state carries over: `partial_fit` continues where it was
 
-# %% ../nbs/08a_minibatch.ipynb #cffce4b8
+# %% ../nbs/08a_minibatch.ipynb #a783d1ac
 @patch
 def assign(self:BatchPass, centroids:Tensor)->tuple:
     "Label a batch; `(sums, counts, None)`: a batch says nothing about labels changing"
@@ -116,7 +118,7 @@ def assign(self:BatchPass, centroids:Tensor)->tuple:
     self.batch_inertia, self.step = total.stats[0].item(), self.step + 1
     return total.sums, total.counts, None
 
-# %% ../nbs/08a_minibatch.ipynb #9278a0a5
+# %% ../nbs/08a_minibatch.ipynb #54f395c9
 @patch
 def update(self:BatchPass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer:Reducer)->Tensor:
     "The running means; then, every 10 × k points (or when a centroid has seen nothing), the reassignment"
@@ -128,37 +130,37 @@ def update(self:BatchPass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer
         self.since = 0
     return new
 
-# %% ../nbs/08a_minibatch.ipynb #b44c384f
+# %% ../nbs/08a_minibatch.ipynb #db30b702
 @patch
 def converged(self:BatchPass, shift:float, tol:float)->bool:
     "Stop when the smoothed batch inertia stops improving, or (with `tol` > 0) the centroids stop moving"
     stop = self.stop(self.batch_inertia, len(self.idx))
     return self.step > 1 and (stop or (tol > 0 and shift <= tol))
 
-# %% ../nbs/08a_minibatch.ipynb #918a6f9f
+# %% ../nbs/08a_minibatch.ipynb #7e983776
 @patch
 def finish(self:BatchPass, centroids:Tensor, settled:bool)->tuple:
     "The last batch's labels and inertia (the estimator labels all the data itself, if asked to)"
     return self.labels, self.batch_inertia
 
-# %% ../nbs/08a_minibatch.ipynb #e94b5019
+# %% ../nbs/08a_minibatch.ipynb #6ca1eee1
 class MiniBatchKMeans(KMeans):
     "Mini-batch K-means with scikit-learn's interface, on PyTorch tensors"
     def __init__(self,
         n_clusters:int=8, # How many clusters to find
         *,
-        init='k-means++', # As for KMeans
+        init:str|Callable='k-means++', # 'k-means++', 'random', 'farthest', (k, d) starting centroids, or f(X, k, generator)
         max_iter:int=100, # Most passes over the data
         batch_size:int=1024, # Points per step
         verbose:bool=False, # Print the smoothed batch inertia every 100 steps
         compute_labels:bool=True, # After fitting, label all the data and compute its inertia
-        random_state=None, # An int seed, a torch.Generator or a NumPy random generator
+        random_state:int|None=None, # An int seed, a torch.Generator or a NumPy random generator; None for fresh randomness
         tol:float=0.0, # Stop when the centroids' squared shift in a step is at most this times the mean variance; 0: never
-        max_no_improvement:int=10, # Stop after this many steps without a new low of the smoothed inertia; None: never
-        init_size:int=None, # Points sampled for seeding; None: 3 * batch_size (at least 3 * n_clusters)
-        n_init='auto', # Seedings tried on the sample; 'auto': 3 for 'random' or a function, else 1
+        max_no_improvement:int|None=10, # Stop after this many steps without a new low of the smoothed inertia; None: never
+        init_size:int|None=None, # Points sampled for seeding; None: 3 * batch_size (at least 3 * n_clusters)
+        n_init:int|str='auto', # Seedings tried on the sample; 'auto': 3 for 'random' or a function, else 1
         reassignment_ratio:float=0.01, # Centroids seeing less than this share of the busiest one's weight get moved
-        device=None, # Where to compute
+        device:str|None=None, # Where to compute: None for where X is (CPU for NumPy), or e.g. 'cuda'
         chunk_bytes:int=2**23, # Chunk budget for the final labelling pass
     ):
         self.n_clusters, self.init, self.max_iter, self.batch_size, self.verbose = n_clusters, init, max_iter, batch_size, verbose
@@ -166,7 +168,7 @@ class MiniBatchKMeans(KMeans):
         self.init_size, self.n_init, self.reassignment_ratio, self.device = init_size, n_init, reassignment_ratio, device
         self.chunk_bytes = chunk_bytes
 
-# %% ../nbs/08a_minibatch.ipynb #6c3a82c5
+# %% ../nbs/08a_minibatch.ipynb #25d6b4ad
 @patch
 def _check_params(self:MiniBatchKMeans, n_samples:int)->int:
     "The settings shared with `KMeans`, and the mini-batch ones; the number of seedings to try"
@@ -176,7 +178,7 @@ def _check_params(self:MiniBatchKMeans, n_samples:int)->int:
     if not self.reassignment_ratio >= 0: raise ValueError(f"reassignment_ratio must be >= 0, got {self.reassignment_ratio!r}")
     return 3 if self.n_init == 'auto' and starts == 10 else starts
 
-# %% ../nbs/08a_minibatch.ipynb #e9ad5a1a
+# %% ../nbs/08a_minibatch.ipynb #18dcb1b6
 @patch
 def _init_centroids(self:MiniBatchKMeans, src:RowSource, w:Tensor, g:torch.Generator, starts:int)->Tensor:
     "Seed on a sample of `init_size` points, `starts` times, keeping the seeds with the lowest inertia on the sample"
@@ -191,7 +193,7 @@ def _init_centroids(self:MiniBatchKMeans, src:RowSource, w:Tensor, g:torch.Gener
         if inertia < best_inertia: best, best_inertia = seeds, inertia
     return best
 
-# %% ../nbs/08a_minibatch.ipynb #aead8064
+# %% ../nbs/08a_minibatch.ipynb #ff539a9e
 @patch
 def fit(self:MiniBatchKMeans,
     X, # (n, d) data: a tensor, array, list, DataFrame, sparse matrix or memory map
@@ -200,41 +202,58 @@ def fit(self:MiniBatchKMeans,
 ): # The fitted estimator
     "Learn `n_clusters` centroids from random mini-batches of `X`"
     if reducer().world > 1: raise ValueError("MiniBatchKMeans runs in one process; under torch.distributed, use KMeans")
-    src, w = self._check_input(X, sample_weight, Reducer(), reset=True)
-    starts = self._check_params(len(src))
-    src.origin, variance = data_stats(src)
-    g = as_generator(self.random_state, src.device)
-    pass_ = self._batches(src, w, g, None, self.batch_size)
-    n_steps = max(1, self.max_iter * len(src) // pass_.size)
-    centers, _, _, steps = run_lloyd(pass_, self._init_centroids(src, w, g, starts), n_steps, self.tol * variance,
-                                     callback=self._report(pass_, n_steps))
-    self._set_fitted((centers + src.origin).to(src.data_dtype), None, pass_.batch_inertia,
-                     math.ceil(steps * pass_.size / len(src)), X, n_steps_=steps, _origin=src.origin, _counts=pass_.seen,
-                     _generator=g, steps_=None)
-    if self.compute_labels: self._label_all(src, w, X)
+    with torch_serial():  # PyTorch single-threaded: the passes bring their own threads
+        src, w = self._check_input(X, sample_weight, Reducer(), reset=True)
+        starts = self._check_params(len(src))
+        src.origin, variance = data_stats(src)
+        g = as_generator(self.random_state, src.device)
+        pass_ = self._batches(src, w, g, None, self.batch_size)
+        n_steps = max(1, self.max_iter * len(src) // pass_.size)
+        centers, _, _, steps = run_lloyd(pass_, self._init_centroids(src, w, g, starts), n_steps, self.tol * variance,
+                                         callback=self._report(pass_, n_steps))
+        self._set_fitted((centers + src.origin).to(src.data_dtype), None, pass_.batch_inertia,
+                         math.ceil(steps * pass_.size / len(src)), X, n_steps_=steps, _origin=src.origin,
+                         _counts=pass_.seen, _generator=g, steps_=None)
+        if self.compute_labels: self._label_all(src, w, X)
     return self
 
+# %% ../nbs/08a_minibatch.ipynb #705c948a
 @patch
-def _batches(self:MiniBatchKMeans, src:RowSource, w:Tensor, g:torch.Generator, seen:Tensor, size:int)->BatchPass:
+def _batches(self:MiniBatchKMeans,
+    src:RowSource, # The rows, with origin set
+    w:Tensor, # (n,) weights, or None
+    g:torch.Generator, # Where batches and reassignments come from
+    seen:Tensor, # (k,) float64 weight each centroid has seen so far; None: none
+    size:int, # Points per batch; None: every row, in order
+)->BatchPass: # The pass, ready for the loop
     "The pass for this model's batches"
     return BatchPass(src, self.n_clusters, w, kernel_ops(src) or TorchOps(), self.chunk_bytes, size, g, seen,
                      self.reassignment_ratio, self.max_no_improvement)
 
+# %% ../nbs/08a_minibatch.ipynb #34928652
 @patch
-def _report(self:MiniBatchKMeans, pass_:BatchPass, n_steps:int):
+def _report(self:MiniBatchKMeans,
+    pass_:BatchPass, # The pass whose smoothed inertia to print
+    n_steps:int, # The most steps the fit will take, for the printout
+)->Callable|None: # The callback for run_lloyd, or None without verbose
     "With `verbose`, a callback printing the smoothed batch inertia every 100 steps"
     def callback(step, centroids, labels):
         if step % 100 == 0: print(f"step {step}/{n_steps}: smoothed batch inertia {pass_.stop.ewa:.6g}")
     return callback if self.verbose else None
 
+# %% ../nbs/08a_minibatch.ipynb #a8d4dbc9
 @patch
-def _label_all(self:MiniBatchKMeans, src:RowSource, w:Tensor, like):
+def _label_all(self:MiniBatchKMeans,
+    src:RowSource, # All the rows, with origin set
+    w:Tensor, # (n,) weights, or None
+    like, # The data as given: labels come back as a tensor for a tensor, else as a NumPy array
+):
     "Labels and inertia of all the data under the fitted centroids, in one chunked pass"
     pass_ = self._labelled(src, w)
     self.labels_, self.inertia_ = (pass_.labels.long() if isinstance(like, torch.Tensor) else pass_.labels.long().cpu().numpy(),
                                    pass_.inertia.item())
 
-# %% ../nbs/08a_minibatch.ipynb #2720c2d8
+# %% ../nbs/08a_minibatch.ipynb #c130f1e2
 @patch
 def partial_fit(self:MiniBatchKMeans,
     X, # (b, d) one batch of data
@@ -242,31 +261,36 @@ def partial_fit(self:MiniBatchKMeans,
     sample_weight=None, # (b,) weights of the batch's points
 ): # The updated estimator
     "Update the centroids with one batch"
-    first = not hasattr(self, '_centers')
-    src, w = self._check_input(X, sample_weight, Reducer(), reset=first)
-    if first:
-        starts = self._check_params(len(src))
-        src.origin, g = data_stats(src)[0], as_generator(self.random_state, src.device)
-        centers, seen, self.n_steps_ = self._init_centroids(src, w, g, starts), None, 0
-    else:
-        src.origin, g, seen = self._origin.to(src.device, src.dtype), self._generator, self._counts
-        centers = self._centers.to(src.dtype) - src.origin
-    pass_ = self._batches(src, w, g, seen, None)
-    centers = run_lloyd(pass_, centers, 1, -1.)[0]
-    self.n_steps_ += 1
-    self._set_fitted((centers + src.origin).to(src.data_dtype), None, pass_.batch_inertia, self.n_steps_, X,
-                     _origin=src.origin, _counts=pass_.seen, _generator=g, steps_=None)
-    if self.compute_labels: self._label_all(src, w, X)
+    with torch_serial():  # PyTorch single-threaded: the passes bring their own threads
+        first = not hasattr(self, '_centers')
+        src, w = self._check_input(X, sample_weight, Reducer(), reset=first)
+        if first:
+            starts = self._check_params(len(src))
+            src.origin, g = data_stats(src)[0], as_generator(self.random_state, src.device)
+            centers, seen, self.n_steps_ = self._init_centroids(src, w, g, starts), None, 0
+        else:
+            src.origin, g, seen = self._origin.to(src.device, src.dtype), self._generator, self._counts
+            centers = self._centers.to(src.dtype) - src.origin
+        pass_ = self._batches(src, w, g, seen, None)
+        centers = run_lloyd(pass_, centers, 1, -1.)[0]
+        self.n_steps_ += 1
+        self._set_fitted((centers + src.origin).to(src.data_dtype), None, pass_.batch_inertia, self.n_steps_, X,
+                         _origin=src.origin, _counts=pass_.seen, _generator=g, steps_=None)
+        if self.compute_labels: self._label_all(src, w, X)
     return self
 
-# %% ../nbs/08a_minibatch.ipynb #245ebc54
+# %% ../nbs/08a_minibatch.ipynb #13120813
 @patch
 def _state(self:MiniBatchKMeans)->dict:
     "`KMeans`'s state, with the counts and the generator that `partial_fit` continues from"
     return dict(KMeans._state(self), counts=self._counts.cpu(), generator=self._generator.get_state(), n_steps=self.n_steps_)
 
+# %% ../nbs/08a_minibatch.ipynb #fe18924f
 @patch
-def _restore(self:MiniBatchKMeans, state:dict, device):
+def _restore(self:MiniBatchKMeans,
+    state:dict, # What _state returned, as loaded
+    device, # Where to put the counts and the generator
+):
     "Set the counts and the generator"
     self._counts, self.n_steps_ = state['counts'].to(device), state['n_steps']
     self._generator = torch.Generator(device=device); self._generator.set_state(state['generator'])

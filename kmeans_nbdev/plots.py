@@ -5,20 +5,20 @@
 # %% auto #0
 __all__ = ['inertia_by_k', 'plot_inertia_by_k']
 
-# %% ../nbs/07_plots.ipynb #509363a7
+# %% ../nbs/07_plots.ipynb #3e1e95bc
 import math
 import torch
 from fastcore.basics import patch
 from .data import plot_clusters
 from .kmeans import KMeans
 
-# %% ../nbs/07_plots.ipynb #f8947d27
+# %% ../nbs/07_plots.ipynb #1cedca5c
 def _pick(n:int, most:int)->list:
     "At most `most` indices of `range(n)`, evenly spread, first and last included"
     if n <= most: return list(range(n))
     return sorted({round(i * (n - 1) / (most - 1)) for i in range(most)})
 
-# %% ../nbs/07_plots.ipynb #6157ba07
+# %% ../nbs/07_plots.ipynb #2c5e613f
 @patch
 def _steps(self:KMeans)->list:
     "The recorded steps, or a clear error"
@@ -26,6 +26,7 @@ def _steps(self:KMeans)->list:
         raise ValueError("No steps recorded: fit with KMeans(..., record_steps=True) first")
     return self.steps_
 
+# %% ../nbs/07_plots.ipynb #fe301ef1
 @patch
 def plot_steps(self:KMeans,
     X, # The (n, d) data the model was fitted on
@@ -46,7 +47,7 @@ def plot_steps(self:KMeans,
     fig.tight_layout()
     return fig
 
-# %% ../nbs/07_plots.ipynb #d0a4b909
+# %% ../nbs/07_plots.ipynb #2a259485
 @patch
 def animate(self:KMeans,
     X, # The (n, d) data the model was fitted on
@@ -69,7 +70,7 @@ def animate(self:KMeans,
     plt.close(fig)
     return anim
 
-# %% ../nbs/07_plots.ipynb #e6373648
+# %% ../nbs/07_plots.ipynb #07e7f08a
 def inertia_by_k(
     X, # (n, d) data
     ks=range(1, 11), # The numbers of clusters to try
@@ -78,7 +79,7 @@ def inertia_by_k(
     "Fit `KMeans(k)` for each k in `ks` and return the inertias"
     return {k: KMeans(k, **kwargs).fit(X).inertia_ for k in ks}
 
-# %% ../nbs/07_plots.ipynb #4952b2a3
+# %% ../nbs/07_plots.ipynb #7f826b92
 def plot_inertia_by_k(
     X, # (n, d) data
     ks=range(1, 11), # The numbers of clusters to try
