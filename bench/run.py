@@ -51,36 +51,40 @@ class PeakMemory:
         while self.running: self.peak = max(self.peak, rss_anon() - self.base); time.sleep(0.001)
     def __exit__(self, *a): self.running = False; self.thread.join(); self.peak = max(self.peak, rss_anon() - self.base)
 
-# Each runner fits from `init` for exactly `iters` Lloyd iterations (tol=0) and returns the inertia.
+# Each runner fits from `init` for `iters` Lloyd iterations (tol=0) and returns (inertia, iterations run): a library
+# that stops when no label changes may run fewer, which the per-iteration time allows for.
 def ours(algorithm='lloyd', kernel='auto'):
     def run(X, init, iters):
         os.environ['KMEANS_NBDEV_KERNEL'] = kernel
-        try: return KMeans(len(init), init=init, max_iter=iters, tol=0, algorithm=algorithm).fit(X).inertia_
+        try: km = KMeans(len(init), init=init, max_iter=iters, tol=0, algorithm=algorithm).fit(X)
         finally: del os.environ['KMEANS_NBDEV_KERNEL']
+        return km.inertia_, km.n_iter_
     return run
 
 def run_sklearn(X, init, iters):
-    return SkKMeans(len(init), init=init.numpy(), n_init=1, max_iter=iters, tol=0, algorithm='lloyd').fit(X.numpy()).inertia_
+    km = SkKMeans(len(init), init=init.numpy(), n_init=1, max_iter=iters, tol=0, algorithm='lloyd').fit(X.numpy())
+    return km.inertia_, km.n_iter_
 
 def run_sklearnex(X, init, iters):
-    return ExKMeans(len(init), init=init.numpy(), n_init=1, max_iter=iters, tol=0).fit(X.numpy()).inertia_
+    km = ExKMeans(len(init), init=init.numpy(), n_init=1, max_iter=iters, tol=0).fit(X.numpy())
+    return km.inertia_, km.n_iter_
 
 def run_faiss(X, init, iters):
     km = faiss.Kmeans(X.shape[1], len(init), niter=iters, verbose=False, seed=0, max_points_per_centroid=len(X),
                       min_points_per_centroid=1)
     km.train(np.ascontiguousarray(X.numpy(), dtype=np.float32), init_centroids=init.float().numpy())
-    return float(km.obj[-1])  # faiss reports the objective of its last iteration's assignment
+    return float(km.obj[-1]), iters  # faiss reports the objective of its last iteration's assignment
 
 def run_fpk(X, init, iters):
     km = fpk.KMeans(len(init), max_iter=iters, tol=-1, mode='euclidean')
     labels = km.fit_predict(X, centroids=init.clone())
-    return ((X - km.centroids[labels]) ** 2).sum().item()
+    return ((X - km.centroids[labels]) ** 2).sum().item(), iters
 
 def run_fastkmeans(X, init, iters):
     km = fastkmeans.FastKMeans(X.shape[1], len(init), niter=iters, tol=-1, device='cpu', seed=0, verbose=False,
                                max_points_per_centroid=None)
     km.train(X.float().numpy())
-    return None  # fastkmeans takes no starting centroids: its time is comparable, its inertia is not
+    return None, iters  # fastkmeans takes no starting centroids: its time is comparable, its inertia is not
 
 def floor_mm(X, init, iters):
     "The step's matrix products alone, chunk by chunk over the threads, as kmeans_nbdev's pass makes them"
@@ -93,6 +97,7 @@ def floor_mm(X, init, iters):
             out = p.ws[t]['table']
             for a, b in p.chunks[t]: torch.mm(X[a:b], ct, out=out[:b - a])
         in_threads(work, p.threads)
+    return None, iters
 
 def peers(dtype):
     "The libraries to compare on data of `dtype`, by name"
@@ -154,18 +159,19 @@ def lloyd_case(n, d, k, dtype, i1, i2, repeat, reps=1, memory=True):
     "ms per iteration, fixed cost, inertia and peak memory of every library on one shape (a timing: `reps` fits)"
     X, init = make_data(n, d, k, dtype)
     libs = {name: run for name, run in peers(dtype).items() if not (name == 'fast-pytorch-kmeans' and n * k > 3e8)}
-    def fits(run, iters, name=None):
+    def fits(run, iters):
         def f():
-            for _ in range(reps): inertia = run(X, init, iters)
-            if name: result[name] = inertia
+            for _ in range(reps): ran[iters][name_of[run]] = run(X, init, iters)
         return f
-    result = {}
+    name_of, ran = {run: name for name, run in libs.items()}, {i1: {}, i2: {}}
     t1 = interleaved({name: fits(run, i1) for name, run in libs.items()}, repeat)
-    t2 = interleaved({name: fits(run, i2, name) for name, run in libs.items()}, repeat)
+    t2 = interleaved({name: fits(run, i2) for name, run in libs.items()}, repeat)
     rows = {}
     for name in libs:
-        per = (t2[name] - t1[name]) / (i2 - i1) / reps
-        rows[name] = dict(ms_per_iter=1000 * per, fixed_ms=1000 * max(0., t1[name] / reps - i1 * per), inertia=result.get(name))
+        (_, n1), (inertia, n2) = ran[i1][name], ran[i2][name]
+        per = (t2[name] - t1[name]) / max(1, n2 - n1) / reps
+        rows[name] = dict(ms_per_iter=1000 * per, fixed_ms=1000 * max(0., t1[name] / reps - n1 * per), inertia=inertia,
+                          iterations=(n1, n2))
         if memory and not name.startswith('compute floor'):
             peak = peak_memory(name, n, d, k, dtype, i1)
             rows[name]['peak_mem_frac'] = None if peak is None else peak / (X.numel() * X.element_size())
@@ -272,8 +278,8 @@ def machine()->dict:
                 fast_pytorch_kmeans=version(fpk), fastkmeans=version(fastkmeans))
 
 CASES = [  # name, n, d, k, dtype, i1, i2, repeat, reps
-    ('tutorial 1500×2, k=6', 1500, 2, 6, torch.float32, 2, 6, 5, 100),
-    ('50k×2, k=6', 50_000, 2, 6, torch.float32, 2, 8, 5, 10),
+    ('tutorial 1500×2, k=6', 1500, 2, 6, torch.float32, 2, 12, 5, 100),
+    ('50k×2, k=6', 50_000, 2, 6, torch.float32, 2, 12, 5, 10),
     ('200k×32, k=64, float32', 200_000, 32, 64, torch.float32, 3, 8, 3, 1),
     ('200k×32, k=64, float64', 200_000, 32, 64, torch.float64, 3, 8, 3, 1),
     ('1M×64, k=256', 1_000_000, 64, 256, torch.float32, 2, 4, 2, 1),
@@ -333,7 +339,8 @@ def main():
         print(f"\n## {name}\n\n| library | ms/iter | × fastest peer | fixed ms | peak mem / data |\n|---|---|---|---|---|")
         for lib, r in rows.items():
             mem = '' if r.get('peak_mem_frac') is None else f"{r['peak_mem_frac']:.2f}"
-            print(f"| {lib} | {r['ms_per_iter']:.2f} | {r['ms_per_iter'] / fastest:.2f} | {r['fixed_ms']:.0f} | {mem} |")
+            ratio = f"{r['ms_per_iter'] / fastest:.2f}" if fastest > 0 else '–'
+            print(f"| {lib} | {r['ms_per_iter']:.2f} | {ratio} | {r['fixed_ms']:.0f} | {mem} |")
     for name, rows in results.get('defaults', {}).items():
         print(f"\n## defaults, {name}\n\n" + '\n'.join(f"- {lib}: {r['seconds']:.3f} s, inertia {r['inertia']:.6g}, {r['n_iter']} iterations" for lib, r in rows.items()))
     for name, rows in results.get('seeding', {}).items():
