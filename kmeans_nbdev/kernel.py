@@ -6,7 +6,7 @@
 __all__ = ['KERNEL_TEMPLATE', 'KERNEL_HEADER', 'FLAGS', 'kernel_source', 'kernel_cache', 'build_kernel', 'load_kernel',
            'nearest_accumulate', 'nearest_two_rows', 'padded_width', 'padded_centroids', 'KernelOps', 'kernel_ops']
 
-# %% ../nbs/05a_kernel.ipynb #c4d36f3f
+# %% ../nbs/05a_kernel.ipynb #bd3092b5
 import ctypes, hashlib, os, platform, shutil, subprocess, sys, tempfile
 from pathlib import Path
 from string import Template
@@ -16,7 +16,7 @@ from torch import Tensor
 from .inputs import RowSource
 from .engine import Partial
 
-# %% ../nbs/05a_kernel.ipynb #db4e2e37
+# %% ../nbs/05a_kernel.ipynb #a1bc18cc
 KERNEL_TEMPLATE = r"""
 /* ---- $T: vectors of $L $T (one AVX2 register), masks of $L $I ---- */
 typedef $T v8$S __attribute__((vector_size($VB)));
@@ -40,36 +40,69 @@ static inline __attribute__((always_inline)) v8$S block_$S(const $T *tab, const 
   return c;
 }
 
+/* Few features and no table: $L rows at a time, one per lane, against every column j in turn (the same sums in the
+   same order as block_$S, strict < keeping the first column on ties). Writes the rows' labels and distances. */
+static inline __attribute__((always_inline)) void lanes_$S(const $T *cT, const $T *c2, const $T *x, int64_t k,
+                                                          int64_t d, int32_t *lab, $T *best) {
+  v8$S xs[8], bv = INF_$S; m8$S bi = {0};
+  for (int64_t f = 0; f < d; f++) for (int l = 0; l < $L; l++) xs[f][l] = x[l * d + f];
+  for (int64_t j = 0; j < k; j++) {
+    v8$S v = (v8$S){0} + c2[j];
+    for (int64_t f = 0; f < d; f++) v += xs[f] * cT[f * k + j];
+    m8$S lt = (m8$S)(v < bv);
+    bv = SEL_$S(lt, v, bv, v8$S); bi = SEL_$S(lt, ((m8$S){0} + ($I)j), bi, m8$S);
+  }
+  for (int l = 0; l < $L; l++) { lab[l] = (int32_t)bi[l]; best[l] = bv[l]; }
+}
+
 /* The nearest centroid of each of the m rows (k a multiple of $L), its label change, its inertia, its (weighted) sum:
    x is (m, d); x2 (|x|^2) and w may be NULL; sums may be NULL (labels and inertia only). Adds into sums (k, d),
-   counts (k) and stats (inertia, changed). With tab NULL the distances are computed here from cT (small d). */
+   counts (k) and stats (inertia, changed). With tab NULL the distances are computed here from cT (small d: at most
+   8 features), $L rows at a time, with d a constant that the compiler unrolls (see km_lloyd_rows below). */
+static inline __attribute__((always_inline)) void rows_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x,
+    const $T *x2, const $T *w, int64_t m, int64_t k, int64_t d, int32_t *labels, $T *sums, double *counts, double *stats) {
+  double inertia = 0, changed = 0;
+  int32_t lab[$L]; $T best[$L];
+  for (int64_t i0 = 0; i0 < m; i0 += $L) {
+    int64_t n = m - i0 < $L ? m - i0 : $L;
+    if (!tab && n == $L && d <= 8) lanes_$S(cT, c2, x + i0 * d, k, d, lab, best);
+    else for (int64_t l = 0; l < n; l++) {
+      v8$S bv = INF_$S; m8$S bi = $IOTA, jv = bi;
+      for (int64_t j = 0; j < k; j += $L, jv += $L) {      /* lane l sees columns l, l+8, ... */
+        v8$S v = block_$S(tab, x, cT, c2, i0 + l, j, k, d);
+        m8$S lt = (m8$S)(v < bv);
+        bv = SEL_$S(lt, v, bv, v8$S); bi = SEL_$S(lt, jv, bi, m8$S);
+      }
+      v8$S mv = HMIN_$S(bv, v8$S);
+      lab[l] = (int32_t)FIRST_$S(bv, bi, mv)[0]; best[l] = mv[0];
+    }
+    for (int64_t l = 0, i = i0; l < n; l++, i++) {
+      const $T *xi = x + i * d;
+      int32_t bj = lab[l];
+      $T xx = 0;
+      if (x2) xx = x2[i]; else for (int64_t f = 0; f < d; f++) xx += xi[f] * xi[f];
+      $T dist = best[l] + xx, wi = w ? w[i] : 1;
+      changed += labels[i] != bj;
+      labels[i] = bj;
+      inertia += (double)(dist > 0 ? dist : 0) * wi;
+      if (!sums) continue;
+      $T *s = sums + bj * d;
+      if (w) for (int64_t f = 0; f < d; f++) s[f] += wi * xi[f];
+      else for (int64_t f = 0; f < d; f++) s[f] += xi[f];
+      counts[bj] += wi;
+    }
+  }
+  stats[0] += inertia; stats[1] += changed;
+}
+
+#define ROWS_D_$S(D) case D: rows_$S(tab, cT, c2, x, x2, w, m, k, D, labels, sums, counts, stats); break;
 KM_TARGET void km_lloyd_rows_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x, const $T *x2, const $T *w,
                                 int64_t m, int64_t k, int64_t d, int32_t *labels, $T *sums, double *counts,
                                 double *stats) {
-  double inertia = 0, changed = 0;
-  for (int64_t i = 0; i < m; i++) {
-    const $T *xi = x + i * d;
-    v8$S bv = INF_$S; m8$S bi = $IOTA, jv = bi;
-    for (int64_t j = 0; j < k; j += $L, jv += $L) {        /* lane l sees columns l, l+8, ... */
-      v8$S v = block_$S(tab, x, cT, c2, i, j, k, d);
-      m8$S lt = (m8$S)(v < bv);
-      bv = SEL_$S(lt, v, bv, v8$S); bi = SEL_$S(lt, jv, bi, m8$S);
-    }
-    v8$S mv = HMIN_$S(bv, v8$S);
-    int32_t bj = (int32_t)FIRST_$S(bv, bi, mv)[0];
-    $T xx = 0;
-    if (x2) xx = x2[i]; else for (int64_t f = 0; f < d; f++) xx += xi[f] * xi[f];
-    $T dist = mv[0] + xx, wi = w ? w[i] : 1;
-    changed += labels[i] != bj;
-    labels[i] = bj;
-    inertia += (double)(dist > 0 ? dist : 0) * wi;
-    if (!sums) continue;
-    $T *s = sums + bj * d;
-    if (w) for (int64_t f = 0; f < d; f++) s[f] += wi * xi[f];
-    else for (int64_t f = 0; f < d; f++) s[f] += xi[f];
-    counts[bj] += wi;
+  switch (tab ? 0 : d) {
+    ROWS_D_$S(1) ROWS_D_$S(2) ROWS_D_$S(3) ROWS_D_$S(4) ROWS_D_$S(5) ROWS_D_$S(6) ROWS_D_$S(7) ROWS_D_$S(8)
+    default: rows_$S(tab, cT, c2, x, x2, w, m, k, d, labels, sums, counts, stats);
   }
-  stats[0] += inertia; stats[1] += changed;
 }
 
 /* Hamerly's bounds need the two smallest distances of each row: each lane keeps its best and second best, then the
@@ -97,7 +130,7 @@ KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, cons
 }
 """
 
-# %% ../nbs/05a_kernel.ipynb #79502f9e
+# %% ../nbs/05a_kernel.ipynb #cac48d28
 KERNEL_HEADER = r"""
 #include <stdint.h>
 #include <string.h>
@@ -123,7 +156,7 @@ def kernel_source()->str: # The whole C source: the header, then the template fo
             IOTA='{' + ', '.join(map(str, range(L))) + '}', INFS=', '.join(['INFINITY'] * L))
     return KERNEL_HEADER + variant('float', 'int32_t', 'f32', 8) + variant('double', 'int64_t', 'f64', 4)
 
-# %% ../nbs/05a_kernel.ipynb #4a3a1365
+# %% ../nbs/05a_kernel.ipynb #352dd3fd
 def kernel_cache()->Path:
     "Folder for the built kernel: `$KMEANS_NBDEV_CACHE`, else `$XDG_CACHE_HOME/kmeans_nbdev`, else `~/.cache/kmeans_nbdev`"
     if os.environ.get('KMEANS_NBDEV_CACHE'): return Path(os.environ['KMEANS_NBDEV_CACHE'])
@@ -131,7 +164,7 @@ def kernel_cache()->Path:
 
 FLAGS = ['-O3', '-shared', '-fPIC', '-Wno-psabi']
 
-# %% ../nbs/05a_kernel.ipynb #b282829b
+# %% ../nbs/05a_kernel.ipynb #dd51a518
 def _compiler(cc:str=None)->tuple:
     "`(path, version line)` of the C compiler to use (`cc`, else `$CC`, else `cc`), or None if there is none"
     path = shutil.which(cc or os.environ.get('CC') or 'cc')
@@ -163,7 +196,7 @@ def build_kernel(
             return None, r.stderr.strip()[-2000:] or f"{compiler[0]} failed"
     except (OSError, subprocess.SubprocessError) as e: return None, str(e)
 
-# %% ../nbs/05a_kernel.ipynb #3b5bcd3e
+# %% ../nbs/05a_kernel.ipynb #fed68f30
 _LIB = {}
 
 def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTorch ops should run
@@ -187,7 +220,7 @@ def _bind(lib:ctypes.CDLL)->ctypes.CDLL:
         two.argtypes, two.restype = [p] * 5 + [i] * 3 + [p] * 3, None
     return lib
 
-# %% ../nbs/05a_kernel.ipynb #bbe78b60
+# %% ../nbs/05a_kernel.ipynb #6b49cd22
 def _checked(
     name:str, # The caller's name, for the error message
     checks:list, # (tensor, shape) each argument must match; None tensors are skipped
@@ -207,7 +240,7 @@ def _checked(
 def _ptr(t:Tensor): return None if t is None else t.data_ptr()
 _SUFFIX = {torch.float32: 'f32', torch.float64: 'f64'}
 
-# %% ../nbs/05a_kernel.ipynb #38831098
+# %% ../nbs/05a_kernel.ipynb #3ff0c65d
 def nearest_accumulate(
     table:Tensor, # (m, kp) -2 x·c for the chunk's points and the (padded) centroids, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids (used when there is no table)
@@ -228,7 +261,7 @@ def nearest_accumulate(
     getattr(lib, f'km_lloyd_rows_{s}')(*map(_ptr, (table, cT, c2, x, x2, w)), m, kp, d,
                                        *map(_ptr, (labels, sums, counts, stats)))
 
-# %% ../nbs/05a_kernel.ipynb #868be2e0
+# %% ../nbs/05a_kernel.ipynb #0f5c2ab7
 def nearest_two_rows(
     table:Tensor, # (m, kp) -2 x·c, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids
@@ -244,14 +277,14 @@ def nearest_two_rows(
     getattr(lib, f'km_nearest_two_{s}')(*map(_ptr, (table, cT, c2, x, x2)), m, kp, d, *map(_ptr, (labels, best, second)))
     return labels, best, second
 
-# %% ../nbs/05a_kernel.ipynb #e8f77ff7
+# %% ../nbs/05a_kernel.ipynb #af5f15d6
 def padded_width(
     k:int, # Number of centroids
 )->int: # Width of the kernel's tables: k rounded up to a multiple of 8
     "Columns a kernel table needs for `k` centroids"
     return -(-k // 8) * 8
 
-# %% ../nbs/05a_kernel.ipynb #04f98f20
+# %% ../nbs/05a_kernel.ipynb #82de5f9c
 def padded_centroids(
     centroids:Tensor, # (k, d) centroids
 )->tuple: # (cT, c2): (d, kp) -2cᵀ and (kp,) |c|², padded to kp = padded_width(k) with dummies nobody is nearest to
@@ -259,17 +292,18 @@ def padded_centroids(
     pad = (0, padded_width(len(centroids)) - len(centroids))
     return F.pad(-2 * centroids.T, pad).contiguous(), F.pad((centroids * centroids).sum(1), pad, value=float('inf'))
 
-# %% ../nbs/05a_kernel.ipynb #77ad0e59
+# %% ../nbs/05a_kernel.ipynb #1339a46c
 class KernelOps:
     "How one chunk is computed on the CPU with the compiled kernel: a matrix product (or none, for few features), then one fused loop"
     name = 'c'
     def __init__(self,
-        direct_features:int=None, # Compute the distances in the loop for at most this many features; None: 4 (float32) or 8 (float64)
+        direct_features:int=None, # Compute the distances in the loop, without a table, for at most this many features; None: 8
     ): self.direct_features = direct_features
 
     def workspace(self, rows:int, d:int, k:int, dtype, device)->dict:
         "One thread's buffers: a chunk of points and, unless the loop computes the distances, its table"
-        direct = d <= (self.direct_features or (4 if dtype == torch.float32 else 8))
+        most = self.direct_features if self.direct_features is not None else 8
+        direct = d <= most
         return dict(x=torch.empty(rows, d, dtype=dtype), table=None if direct else torch.empty(rows, padded_width(k), dtype=dtype))
 
     def prepare(self, centroids:Tensor)->tuple: return padded_centroids(centroids)
@@ -296,7 +330,7 @@ class KernelOps:
             x.shape[1], *map(_ptr, out))
         return out
 
-# %% ../nbs/05a_kernel.ipynb #49c6f0b3
+# %% ../nbs/05a_kernel.ipynb #62b39276
 def kernel_ops(
     src:RowSource, # The rows to be worked on
 )->KernelOps: # KernelOps() for float32 or float64 work on the CPU when the kernel can be had, else None
