@@ -87,16 +87,25 @@ def run_fastkmeans(X, init, iters):
     return None, iters  # fastkmeans takes no starting centroids: its time is comparable, its inertia is not
 
 def floor_mm(X, init, iters):
-    "The step's matrix products alone, chunk by chunk over the threads, as kmeans_nbdev's pass makes them"
+    "The step's matrix products alone, chunk by chunk, over the threads as kmeans_nbdev's pass splits the rows"
     from kmeans_nbdev.inputs import as_source
     from kmeans_nbdev.engine import FullPass, in_threads
+    from kmeans_nbdev.init import torch_serial
     p = FullPass(as_source(X), len(init))
     ct = init.T.contiguous()
+    def work(t):
+        out = p.ws[t]['table']
+        for a, b in p.chunks[t]: torch.mm(X[a:b], ct, out=out[:b - a])
     for _ in range(iters):
-        def work(t):
-            out = p.ws[t]['table']
-            for a, b in p.chunks[t]: torch.mm(X[a:b], ct, out=out[:b - a])
-        in_threads(work, p.threads)
+        if p.threads == 1: work(0)  # one chunk stream: PyTorch's own threads share each product
+        else:
+            with torch_serial(): in_threads(work, p.threads)  # threads own chunks, as in the pass: no oversubscription
+    return None, iters
+
+def floor_big(X, init, iters):
+    "The step's matrix product as one big torch.mm with PyTorch's own threads (memory aside, the best GEMM rate)"
+    out, ct = torch.empty(len(X), len(init), dtype=X.dtype), init.T.contiguous()
+    for _ in range(iters): torch.mm(X, ct, out=out)
     return None, iters
 
 def peers(dtype):
@@ -109,6 +118,7 @@ def peers(dtype):
     if fpk and dtype == torch.float32: out['fast-pytorch-kmeans'] = run_fpk
     if fastkmeans and dtype == torch.float32: out['fastkmeans'] = run_fastkmeans
     out['compute floor (torch.mm)'] = floor_mm
+    out['compute floor (one big torch.mm)'] = floor_big
     return out
 
 def make_data(n, d, k, dtype=torch.float32):
@@ -155,10 +165,11 @@ def default_memory_case(n, d, k, iters=5):
     peaks = {lib: peak_memory(f'default {lib}', n, d, k, torch.float32, iters) for lib in libs}
     return {lib: None if p is None else p / (n * d * 4) for lib, p in peaks.items()}
 
-def lloyd_case(n, d, k, dtype, i1, i2, repeat, reps=1, memory=True):
-    "ms per iteration, fixed cost, inertia and peak memory of every library on one shape (a timing: `reps` fits)"
+def lloyd_case(n, d, k, dtype, i1, i2, repeat, reps=1, memory=True, libs=None):
+    "ms per iteration, fixed cost, inertia and peak memory of every library (or of `libs`) on one shape (a timing: `reps` fits)"
     X, init = make_data(n, d, k, dtype)
-    libs = {name: run for name, run in peers(dtype).items() if not (name == 'fast-pytorch-kmeans' and n * k > 3e8)}
+    libs = {name: run for name, run in peers(dtype).items() if not (name == 'fast-pytorch-kmeans' and n * k > 3e8)
+            and (libs is None or name in libs)}
     def fits(run, iters):
         def f():
             for _ in range(reps): ran[iters][name_of[run]] = run(X, init, iters)
@@ -267,6 +278,64 @@ def distributed_case(n=400_000, d=32, k=64, i1=2, i2=6):
         out.append(json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else dict(processes=nproc, error=r.stderr[-500:]))
     return dict(n=n, d=d, k=k, runs=out)
 
+def timed_fits(runs:dict, i1:int, i2:int, repeat:int)->dict:
+    "ms per iteration and fixed ms of `runs` (name -> run(iters) -> (inertia, iterations run)), as `lloyd_case` measures"
+    ran = {i1: {}, i2: {}}
+    def fit(name, run, iters):
+        def f(): ran[iters][name] = run(iters)
+        return f
+    t1 = interleaved({name: fit(name, run, i1) for name, run in runs.items()}, repeat)
+    t2 = interleaved({name: fit(name, run, i2) for name, run in runs.items()}, repeat)
+    out = {}
+    for name in runs:
+        (_, n1), (inertia, n2) = ran[i1][name], ran[i2][name]
+        per = (t2[name] - t1[name]) / max(1, n2 - n1)
+        out[name] = dict(ms_per_iter=1000 * per, fixed_ms=1000 * max(0., t1[name] - n1 * per), inertia=inertia, iterations=(n1, n2))
+        print(f"  {name}: {out[name]['ms_per_iter']:.2f} ms/iter", file=sys.stderr)
+    return out
+
+def cosine_case(n, d, k, i1=2, i2=6, repeat=2):
+    "Spherical K-means from the same start: ours, fast-pytorch-kmeans' cosine mode, scikit-learn on the normalised rows"
+    from kmeans_nbdev import SphericalKMeans
+    g = as_generator(0)
+    X = torch.nn.functional.normalize(torch.randn(n, d, generator=g), dim=1)
+    init = X[torch.randperm(n, generator=g)[:k]].clone()
+    def ours(it):
+        km = SphericalKMeans(k, init=init, max_iter=it, tol=0).fit(X)
+        return km.inertia_, km.n_iter_
+    runs = {'ours (SphericalKMeans)': ours}
+    if fpk:
+        def fpk_cos(it):
+            fpk.KMeans(k, max_iter=it, tol=-1, mode='cosine').fit_predict(X, centroids=init.clone()); return None, it
+        runs['fast-pytorch-kmeans (cosine)'] = fpk_cos
+    if sklearn:
+        def sk(it):
+            km = SkKMeans(k, init=init.numpy(), n_init=1, max_iter=it, tol=0, algorithm='lloyd').fit(X.numpy())
+            return km.inertia_, km.n_iter_
+        runs['scikit-learn (Euclidean, normalised rows)'] = sk
+    return timed_fits(runs, i1, i2, repeat)
+
+def batched_case(B, n, d, k, i1=2, i2=6, repeat=2):
+    "B independent problems from the same starts: ours in one batch, fast-pytorch-kmeans' MultiKMeans, scikit-learn one by one"
+    from kmeans_nbdev import BatchedKMeans
+    g = as_generator(0)
+    X = torch.rand(B, n, d, generator=g)
+    init = torch.stack([x[torch.randperm(n, generator=g)[:k]] for x in X])
+    def ours(it):
+        km = BatchedKMeans(k, init=init, max_iter=it, tol=0).fit(X)
+        return float(torch.as_tensor(km.inertia_).sum()), int(torch.as_tensor(km.n_iter_).max())
+    runs = {'ours (BatchedKMeans)': ours}
+    if fpk:
+        def fpk_multi(it):
+            fpk.MultiKMeans(k, max_iter=it, tol=-1).fit_predict(X, centroids=init.clone()); return None, it
+        runs['fast-pytorch-kmeans (MultiKMeans)'] = fpk_multi
+    if sklearn:
+        def sk(it):
+            fits = [SkKMeans(k, init=c.numpy(), n_init=1, max_iter=it, tol=0, algorithm='lloyd').fit(x.numpy()) for x, c in zip(X, init)]
+            return sum(f.inertia_ for f in fits), max(f.n_iter_ for f in fits)
+        runs['scikit-learn, one problem at a time'] = sk
+    return timed_fits(runs, i1, i2, repeat)
+
 def machine()->dict:
     "What the figures were measured on"
     cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.machine())
@@ -277,14 +346,15 @@ def machine()->dict:
                 sklearn=version(sklearn), sklearnex=version(sklearnex), faiss=version(faiss),
                 fast_pytorch_kmeans=version(fpk), fastkmeans=version(fastkmeans))
 
+# The iterations I1 < I2 are far enough apart that I2 - I1 iterations take much longer than a fit's fixed cost varies
 CASES = [  # name, n, d, k, dtype, i1, i2, repeat, reps
-    ('tutorial 1500×2, k=6', 1500, 2, 6, torch.float32, 2, 12, 5, 100),
-    ('50k×2, k=6', 50_000, 2, 6, torch.float32, 2, 12, 5, 10),
-    ('200k×32, k=64, float32', 200_000, 32, 64, torch.float32, 3, 8, 3, 1),
-    ('200k×32, k=64, float64', 200_000, 32, 64, torch.float64, 3, 8, 3, 1),
-    ('1M×64, k=256', 1_000_000, 64, 256, torch.float32, 2, 4, 2, 1),
-    ('100k×768, k=1024 (embeddings)', 100_000, 768, 1024, torch.float32, 2, 4, 2, 1),
-    ('5M×8, k=16', 5_000_000, 8, 16, torch.float32, 2, 5, 2, 1),
+    ('tutorial 1500×2, k=6', 1500, 2, 6, torch.float32, 2, 62, 15, 1),
+    ('50k×2, k=6', 50_000, 2, 6, torch.float32, 2, 42, 15, 1),
+    ('200k×32, k=64, float32', 200_000, 32, 64, torch.float32, 2, 12, 5, 1),
+    ('200k×32, k=64, float64', 200_000, 32, 64, torch.float64, 2, 12, 5, 1),
+    ('1M×64, k=256', 1_000_000, 64, 256, torch.float32, 1, 4, 3, 1),
+    ('100k×768, k=1024 (embeddings)', 100_000, 768, 1024, torch.float32, 1, 3, 3, 1),
+    ('5M×8, k=16', 5_000_000, 8, 16, torch.float32, 1, 5, 3, 1),
 ]
 QUICK = [('tutorial 1500×2, k=6', 1500, 2, 6, torch.float32, 2, 6, 3, 50), ('50k×2, k=6', 50_000, 2, 6, torch.float32, 2, 8, 3, 5),
          ('20k×32, k=64, float64', 20_000, 32, 64, torch.float64, 2, 6, 3, 3)]
@@ -293,7 +363,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--quick', action='store_true', help='small sizes only, for a smoke test')
     p.add_argument('--busy', action='store_true', help='keep one core busy with a spinning process during the run')
-    p.add_argument('--only', choices=['lloyd', 'defaults', 'memory', 'seeding', 'scale'], help='run only one part')
+    p.add_argument('--only', choices=['lloyd', 'defaults', 'memory', 'seeding', 'scale', 'features'], help='run only one part')
+    p.add_argument('--cases', help='with --only lloyd: only the Lloyd cases whose names start with one of these (comma-separated), merged into the results')
+    p.add_argument('--libs', help='with --only lloyd: only these libraries (comma-separated names as in the tables), merged into the results')
     p.add_argument('--out', default=None)
     p.add_argument('--mem-child', nargs=6, help=argparse.SUPPRESS)
     p.add_argument('--ooc-child', nargs=5, help=argparse.SUPPRESS)
@@ -310,10 +382,13 @@ def main():
     try:
         results['machine'], results['busy'] = machine(), args.busy
         if args.only in (None, 'lloyd'):
-            results['lloyd'] = {}
+            results['lloyd'] = results.get('lloyd', {}) if args.cases or args.libs else {}
             for name, n, d, k, dtype, i1, i2, repeat, reps in (QUICK if args.quick else CASES):
+                if args.cases and not any(name.startswith(c.strip()) for c in args.cases.split(',')): continue
                 print(f"Lloyd iteration, {name}", file=sys.stderr)
-                results['lloyd'][name] = lloyd_case(n, d, k, dtype, i1, i2, repeat, reps, memory=not (args.busy or args.quick))
+                libs = None if not args.libs else [l.strip() for l in args.libs.split(',')]
+                rows = lloyd_case(n, d, k, dtype, i1, i2, repeat, reps, memory=not (args.busy or args.quick), libs=libs)
+                results['lloyd'][name] = {**results['lloyd'].get(name, {}), **rows} if libs else rows
         if args.only in (None, 'defaults'):
             results['defaults'] = {'tutorial 1500×2, k=6': defaults_case('tutorial', make_clusters(seed=42)[1], 6, repeat=5)}
             if not args.quick:
@@ -327,6 +402,11 @@ def main():
         if args.only in (None, 'seeding'):
             n, d, k, seeds = (20_000, 32, 64, 5) if args.quick else (200_000, 32, 64, 20)
             results['seeding'] = {f'{n // 1000}k×{d}, k={k}, {seeds} seeds': seeding_case(n, d, k, seeds)}
+        if args.only in (None, 'features'):
+            print("Cosine and batched", file=sys.stderr)
+            cos, bat = ((5_000, 16, 16), (4, 2_000, 8, 16)) if args.quick else ((100_000, 64, 64), (16, 20_000, 16, 32))
+            results['features'] = {f'cosine, {cos[0]:,}×{cos[1]}, k={cos[2]}': cosine_case(*cos),
+                                   f'batched, {bat[0]} problems of {bat[1]:,}×{bat[2]}, k={bat[3]}': batched_case(*bat)}
         if args.only in (None, 'scale') and not args.busy:
             results['out_of_core'] = out_of_core_case(0.1 if args.quick else 2.0, 2**24 if args.quick else 2**28)
             results['distributed'] = distributed_case(*((40_000, 8, 16) if args.quick else ()))

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['BatchedPass', 'BatchedKMeans']
 
-# %% ../nbs/09a_batched.ipynb #24f57274
+# %% ../nbs/09a_batched.ipynb #97d7f849
 import torch
 from torch import Tensor
 from fastcore.basics import patch
@@ -17,7 +17,7 @@ from .inputs import working_dtype, row_chunks
 from .engine import run_lloyd
 from .kmeans import check_int
 
-# %% ../nbs/09a_batched.ipynb #dd75fba2
+# %% ../nbs/09a_batched.ipynb #0b923407
 class BatchedPass:
     "B independent K-means problems as one pass: batched matrix products over the problems still running"
     def __init__(self,
@@ -52,18 +52,25 @@ class BatchedPass:
         "Rows `a:b` of problems `p`, in the working dtype, each measured from its problem's mean"
         return self.X[p, a:b].to(self.dtype) - self.origin[p, None]
 
-# %% ../nbs/09a_batched.ipynb #f274ff8e
+# %% ../nbs/09a_batched.ipynb #9d444fec
 @patch
-def nearest(self:BatchedPass, p:Tensor, c:Tensor, a:int, b:int)->tuple:
+def nearest(self:BatchedPass,
+    p:Tensor, # Indices of the problems to look at
+    c:Tensor, # (len(p), k, d) their centroids
+    a:int, # First row
+    b:int, # Row after the last
+)->tuple: # (x, mins, labels): the rows, each one's squared distance to its nearest centroid, and that centroid
     "`(x, squared distance to the nearest centroid, its index)` for rows `a:b` of problems `p`, centroids `c`"
     x = self.rows_of(p, a, b)
     d2 = torch.baddbmm(sq_norms(x.flatten(0, 1)).view(len(p), -1, 1), x, c.transpose(1, 2), alpha=-2)
     mins, labels = d2.add_(sq_norms(c.flatten(0, 1)).view(len(p), 1, -1)).min(2)
     return x, mins.clamp_min_(0), labels
 
-# %% ../nbs/09a_batched.ipynb #4bae0c2e
+# %% ../nbs/09a_batched.ipynb #4a5b75e5
 @patch
-def assign(self:BatchedPass, centroids:Tensor)->tuple:
+def assign(self:BatchedPass,
+    centroids:Tensor, # (B, k, d) every problem's centroids
+)->tuple: # (sums, counts, changed): (B, k, d) and (B, k) float64, and the labels changed in the running problems
     "Label the running problems' points; their per-centroid sums and counts; `changed` is kept per problem"
     (B, n, d), p, self.step = self.X.shape, self.active, self.step + 1
     sums = torch.zeros(B, self.k, d, dtype=torch.float64, device=self.device)
@@ -79,18 +86,28 @@ def assign(self:BatchedPass, centroids:Tensor)->tuple:
         counts[p] += torch.zeros(len(p), self.k, dtype=torch.float64, device=self.device).scatter_add_(1, lab, w)
     return sums, counts, None  # no single "changed": each problem has its own
 
-# %% ../nbs/09a_batched.ipynb #bd0c5799
+# %% ../nbs/09a_batched.ipynb #947575ce
 @patch
-def relocate(self:BatchedPass, i:int, sums:Tensor, counts:Tensor, centroids:Tensor):
+def relocate(self:BatchedPass,
+    i:int, # The problem
+    sums:Tensor, # (k, d) its float64 sums, changed in place
+    counts:Tensor, # (k,) its float64 counts, changed in place
+    centroids:Tensor, # (B, k, d) every problem's centroids
+):
     "Give problem `i`'s empty clusters its farthest points (in place)"
     x = self.rows_of(torch.tensor([i], device=self.device), 0, self.X.shape[1])[0].double()
     d2 = (x - centroids[i][self.labels[i]].double()).pow(2).sum(1)
     w = torch.ones(len(x), dtype=torch.float64, device=self.device) if self.w is None else self.w[i].double()
     relocate_empty_clusters(sums, counts, self.labels[i], x, d2, w)
 
-# %% ../nbs/09a_batched.ipynb #9d3977fb
+# %% ../nbs/09a_batched.ipynb #8ad1ec6b
 @patch
-def update(self:BatchedPass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer=None)->Tensor:
+def update(self:BatchedPass,
+    sums:Tensor, # (B, k, d) float64 sums from assign
+    counts:Tensor, # (B, k) float64 counts
+    centroids:Tensor, # (B, k, d) the centroids they were measured against
+    reducer=None, # Not used: batched problems live in one process
+)->Tensor: # (B, k, d) the new centroids (the settled problems' unchanged)
     "New centroids for the running problems; retire those that have settled"
     p, new = self.active, centroids.clone()
     for i in p[(counts[p] == 0).any(1)].tolist(): self.relocate(i, sums[i], counts[i], centroids)
@@ -102,7 +119,7 @@ def update(self:BatchedPass, sums:Tensor, counts:Tensor, centroids:Tensor, reduc
     self.active = p[~(settled | (shift <= self.tol[p]))]
     return new
 
-# %% ../nbs/09a_batched.ipynb #20c5ed11
+# %% ../nbs/09a_batched.ipynb #c18d9925
 @patch
 def converged(self:BatchedPass,
     shift:float, # The loop's summed shift over all problems: not used, each problem has its own test in update
@@ -111,9 +128,12 @@ def converged(self:BatchedPass,
     "Stop when every problem has settled or met its own `tol`"
     return len(self.active) == 0
 
-# %% ../nbs/09a_batched.ipynb #1dc1022f
+# %% ../nbs/09a_batched.ipynb #34ec93cb
 @patch
-def finish(self:BatchedPass, centroids:Tensor, settled:bool)->tuple:
+def finish(self:BatchedPass,
+    centroids:Tensor, # (B, k, d) the final centroids
+    settled:bool, # Whether the loop ended with no label changing (not used: each problem keeps its own)
+)->tuple: # (labels, inertia): (B, n) labels, and each problem's inertia as a list of B floats
     "Final labels (relabelling the problems that stopped on `tol`) and each problem's inertia"
     B, n, _ = self.X.shape
     inertia = torch.zeros(B, dtype=torch.float64, device=self.device)
@@ -126,7 +146,7 @@ def finish(self:BatchedPass, centroids:Tensor, settled:bool)->tuple:
         inertia += (mins.double() * w).sum(1)
     return self.labels, inertia.tolist()
 
-# %% ../nbs/09a_batched.ipynb #9bc95102
+# %% ../nbs/09a_batched.ipynb #f3782a0b
 class BatchedKMeans:
     "K-means on B independent problems at once: (B, n, d) data, (B, k, d) centroids"
     def __init__(self,
@@ -142,7 +162,7 @@ class BatchedKMeans:
         self.n_clusters, self.init, self.max_iter, self.tol = n_clusters, init, max_iter, tol
         self.random_state, self.device, self.chunk_bytes = random_state, device, chunk_bytes
 
-# %% ../nbs/09a_batched.ipynb #32597e43
+# %% ../nbs/09a_batched.ipynb #b70f921d
 @patch
 def _check(self:BatchedKMeans,
     X, # (B, n, d) data: a tensor or anything torch.as_tensor takes
@@ -163,7 +183,7 @@ def _check(self:BatchedKMeans,
         if (w < 0).any() or not (w.sum(1) > 0).all(): raise ValueError("sample_weight must be >= 0, and not all 0 in a problem")
     return X, w
 
-# %% ../nbs/09a_batched.ipynb #9e4a5de4
+# %% ../nbs/09a_batched.ipynb #50c9eb99
 @patch
 def _seed(self:BatchedKMeans,
     X:Tensor, # (B, n, d) data
@@ -184,7 +204,7 @@ def _seed(self:BatchedKMeans,
         else: seeds.append(kmeans_plusplus(x, self.n_clusters, g, sample_weight=sw, origin=origin[i]))
     return torch.stack(seeds)
 
-# %% ../nbs/09a_batched.ipynb #aa06d0c7
+# %% ../nbs/09a_batched.ipynb #fb0eae24
 @patch
 def fit(self:BatchedKMeans,
     X, # (B, n, d) data: B problems of n points with d features
@@ -201,7 +221,7 @@ def fit(self:BatchedKMeans,
     self._origin = pass_.origin
     return self
 
-# %% ../nbs/09a_batched.ipynb #dab4ab7e
+# %% ../nbs/09a_batched.ipynb #b2648a63
 @patch
 def predict(self:BatchedKMeans,
     X, # (B, m, d) new points for each problem

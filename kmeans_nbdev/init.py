@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['random_centroids', 'sample_by_weight', 'cores', 'torch_serial', 'pass_threads', 'in_threads', 'trial_potentials',
-           'initialize_centroids', 'kmeans_plusplus']
+           'measured_from', 'initialize_centroids', 'kmeans_plusplus']
 
-# %% ../nbs/02_init.ipynb #edeafee6
+# %% ../nbs/02_init.ipynb #6e31cca1
 import math, os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 from .distance import calculate_distances, sq_norms
 
-# %% ../nbs/02_init.ipynb #b5ec10a5
+# %% ../nbs/02_init.ipynb #87407076
 def random_centroids(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
@@ -28,18 +28,27 @@ def random_centroids(
         idx = (u.log() / sample_weight.double()).topk(k).indices
     return data[idx].clone()
 
-# %% ../nbs/02_init.ipynb #417a995d
+# %% ../nbs/02_init.ipynb #d56fc7c1
 def sample_by_weight(
     weights:Tensor, # (n,) non-negative weights
     n:int, # How many indices to draw (with replacement)
     generator:torch.Generator=None, # Source of randomness, on weights' device
+    block:int=4096, # Rows per block of the first level
 )->Tensor: # (n,) indices, each drawn with probability proportional to its weight
-    "Draw `n` indices with probability proportional to `weights`, by inverse CDF"
-    cdf = weights.cumsum(0, dtype=torch.float64)
+    "Draw `n` indices with probability proportional to `weights`, by inverse CDF: a block by its total, then a row in it"
+    full = len(weights) // block * block
+    sums = torch.cat([weights[:full].view(-1, block).sum(1), weights[full:].sum().view(1)]).double()
+    cdf = sums.cumsum(0)
     u = torch.rand(n, generator=generator, device=weights.device, dtype=torch.float64) * cdf[-1]
-    return torch.searchsorted(cdf, u, right=True).clamp_max_(len(weights) - 1)
+    b = torch.searchsorted(cdf, u, right=True).clamp_max_(len(cdf) - 1)
+    frac, out = (u - (cdf[b] - sums[b])) / sums[b], torch.empty(n, dtype=torch.long, device=weights.device)
+    for blk in b.unique().tolist():  # at most n blocks, each read once
+        sel, local = (b == blk).nonzero()[:, 0], weights[blk * block:(blk + 1) * block].cumsum(0, dtype=torch.float64)
+        last = (local < local[-1]).sum()  # the last row of positive weight
+        out[sel] = blk * block + torch.searchsorted(local, frac[sel] * local[-1], right=True).clamp_max_(last)
+    return out
 
-# %% ../nbs/02_init.ipynb #ff3f6dd4
+# %% ../nbs/02_init.ipynb #dc5855b7
 _CORES = []  # PyTorch's thread counts from before each torch_serial
 
 def cores()->int:
@@ -55,7 +64,7 @@ def torch_serial():
         n = _CORES.pop()
         torch.set_num_threads(1 if _CORES else n)  # the outermost gives PyTorch its threads back
 
-# %% ../nbs/02_init.ipynb #35bb4f82
+# %% ../nbs/02_init.ipynb #22797619
 def pass_threads(
     n:int, # Rows in the pass
     device, # Where the work happens
@@ -66,7 +75,7 @@ def pass_threads(
     if torch.device(device).type != 'cpu' or n * (k * d // 8 + k + d) < 2**21: return 1  # about the pass's work
     return max(1, min(cores(), n // 8192))
 
-# %% ../nbs/02_init.ipynb #0a386262
+# %% ../nbs/02_init.ipynb #ca809e56
 _POOL = {}  # (threads, process id) -> the pool
 
 def in_threads(
@@ -82,7 +91,7 @@ def in_threads(
     try: return list(_POOL[key].map(work, range(threads)))
     finally: torch.set_num_threads(before)
 
-# %% ../nbs/02_init.ipynb #22081c57
+# %% ../nbs/02_init.ipynb #144fbd15
 def trial_potentials(
     data:Tensor, # (n, d) points
     trials:Tensor, # (t, d) candidate centroids
@@ -91,9 +100,10 @@ def trial_potentials(
     w:Tensor=None, # (n,) weight of each point; None weighs all equally
     x2:Tensor=None, # (n,) squared norms of the points, measured from origin; None computes them chunk by chunk
     origin:Tensor=None, # (d,) a point near the data to measure distances from; None: 0
-    rows:int=2**15, # Rows per chunk: the only temporaries are (rows, d) and (rows, t)
+    rows:int=None, # Rows per chunk: the only temporaries are (rows, d) and (rows, t); None: 2**15, fewer if a copy would pass 4 MB
 )->Tensor: # (t,) float64 potential, the weighted sum of D², with each candidate added
     "The potential with each of `trials` added to the centroids, computed chunk by chunk into `out`"
+    rows = rows or (2**15 if origin is None else min(2**15, max(1024, 2**20 // data.shape[1])))
     c, starts = trials if origin is None else trials - origin, range(0, len(data), rows)
     threads = pass_threads(len(data), data.device, len(trials), data.shape[1])
     def work(t):
@@ -107,7 +117,17 @@ def trial_potentials(
         return pot
     return sum(in_threads(work, threads))
 
-# %% ../nbs/02_init.ipynb #16b2c7f2
+# %% ../nbs/02_init.ipynb #e9ed12d4
+def measured_from(
+    data:Tensor, # (n, d) points
+    origin:Tensor=None, # (d,) a point near the data, or None
+)->tuple: # (origin or None, (n,) squared norms of the points measured from it)
+    "The origin to measure `data` from: `origin` if the data sit farther from 0 than their spread, else None (0)"
+    x2 = sq_norms(data, origin)
+    if origin is None or float(origin.double().pow(2).sum()) > float(x2.mean(dtype=torch.float64)): return origin, x2
+    return None, sq_norms(data)
+
+# %% ../nbs/02_init.ipynb #7a50802d
 def initialize_centroids(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
@@ -118,7 +138,7 @@ def initialize_centroids(
     "Farthest-point seeding: a random first point, then each time the point farthest from all chosen so far"
     if sample_weight is None: idx = [torch.randint(len(data), (1,), generator=generator, device=data.device)]
     else: idx = [sample_by_weight(sample_weight, 1, generator)]
-    x2, out = sq_norms(data, origin), data.new_empty(len(data), 1)
+    (origin, x2), out = measured_from(data, origin), data.new_empty(len(data), 1)
     trial_potentials(data, data[idx[0]], None, out, x2=x2, origin=origin)
     closest = out[:, 0].clone()
     if sample_weight is not None: closest[sample_weight == 0] = -1
@@ -128,7 +148,7 @@ def initialize_centroids(
         closest.copy_(out[:, 0])
     return data[torch.cat(idx)].clone()
 
-# %% ../nbs/02_init.ipynb #3cc8c2a8
+# %% ../nbs/02_init.ipynb #efd7caf9
 def kmeans_plusplus(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
@@ -142,7 +162,7 @@ def kmeans_plusplus(
     with torch_serial():  # PyTorch single-threaded between the passes (see above)
         if w is None: idx = [torch.randint(n, (1,), generator=generator, device=data.device)]
         else: idx = [sample_by_weight(w, 1, generator)]
-        x2, out = sq_norms(data, origin), data.new_empty(n, t)
+        (origin, x2), out = measured_from(data, origin), data.new_empty(n, t)
         trial_potentials(data, data[idx[0]], None, out[:, :1], w, x2, origin)
         closest = out[:, 0].clone()
         for _ in range(1, k):

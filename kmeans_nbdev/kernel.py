@@ -6,7 +6,7 @@
 __all__ = ['KERNEL_TEMPLATE', 'KERNEL_HEADER', 'FLAGS', 'kernel_source', 'kernel_cache', 'build_kernel', 'load_kernel',
            'nearest_accumulate', 'nearest_two_rows', 'padded_width', 'padded_centroids', 'KernelOps', 'kernel_ops']
 
-# %% ../nbs/05a_kernel.ipynb #bd3092b5
+# %% ../nbs/05a_kernel.ipynb #55eeaff0
 import ctypes, hashlib, os, platform, shutil, subprocess, sys, tempfile
 from pathlib import Path
 from string import Template
@@ -16,7 +16,7 @@ from torch import Tensor
 from .inputs import RowSource
 from .engine import Partial
 
-# %% ../nbs/05a_kernel.ipynb #a1bc18cc
+# %% ../nbs/05a_kernel.ipynb #8f07626a
 KERNEL_TEMPLATE = r"""
 /* ---- $T: vectors of $L $T (one AVX2 register), masks of $L $I ---- */
 typedef $T v8$S __attribute__((vector_size($VB)));
@@ -130,7 +130,7 @@ KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, cons
 }
 """
 
-# %% ../nbs/05a_kernel.ipynb #cac48d28
+# %% ../nbs/05a_kernel.ipynb #c0de0941
 KERNEL_HEADER = r"""
 #include <stdint.h>
 #include <string.h>
@@ -156,7 +156,7 @@ def kernel_source()->str: # The whole C source: the header, then the template fo
             IOTA='{' + ', '.join(map(str, range(L))) + '}', INFS=', '.join(['INFINITY'] * L))
     return KERNEL_HEADER + variant('float', 'int32_t', 'f32', 8) + variant('double', 'int64_t', 'f64', 4)
 
-# %% ../nbs/05a_kernel.ipynb #352dd3fd
+# %% ../nbs/05a_kernel.ipynb #4f092d7e
 def kernel_cache()->Path:
     "Folder for the built kernel: `$KMEANS_NBDEV_CACHE`, else `$XDG_CACHE_HOME/kmeans_nbdev`, else `~/.cache/kmeans_nbdev`"
     if os.environ.get('KMEANS_NBDEV_CACHE'): return Path(os.environ['KMEANS_NBDEV_CACHE'])
@@ -164,7 +164,7 @@ def kernel_cache()->Path:
 
 FLAGS = ['-O3', '-shared', '-fPIC', '-Wno-psabi']
 
-# %% ../nbs/05a_kernel.ipynb #dd51a518
+# %% ../nbs/05a_kernel.ipynb #788a5ff3
 def _compiler(cc:str=None)->tuple:
     "`(path, version line)` of the C compiler to use (`cc`, else `$CC`, else `cc`), or None if there is none"
     path = shutil.which(cc or os.environ.get('CC') or 'cc')
@@ -196,7 +196,7 @@ def build_kernel(
             return None, r.stderr.strip()[-2000:] or f"{compiler[0]} failed"
     except (OSError, subprocess.SubprocessError) as e: return None, str(e)
 
-# %% ../nbs/05a_kernel.ipynb #fed68f30
+# %% ../nbs/05a_kernel.ipynb #f840550f
 _LIB = {}
 
 def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTorch ops should run
@@ -220,7 +220,7 @@ def _bind(lib:ctypes.CDLL)->ctypes.CDLL:
         two.argtypes, two.restype = [p] * 5 + [i] * 3 + [p] * 3, None
     return lib
 
-# %% ../nbs/05a_kernel.ipynb #6b49cd22
+# %% ../nbs/05a_kernel.ipynb #47f62963
 def _checked(
     name:str, # The caller's name, for the error message
     checks:list, # (tensor, shape) each argument must match; None tensors are skipped
@@ -240,7 +240,7 @@ def _checked(
 def _ptr(t:Tensor): return None if t is None else t.data_ptr()
 _SUFFIX = {torch.float32: 'f32', torch.float64: 'f64'}
 
-# %% ../nbs/05a_kernel.ipynb #3ff0c65d
+# %% ../nbs/05a_kernel.ipynb #9508cb92
 def nearest_accumulate(
     table:Tensor, # (m, kp) -2 x·c for the chunk's points and the (padded) centroids, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids (used when there is no table)
@@ -261,7 +261,7 @@ def nearest_accumulate(
     getattr(lib, f'km_lloyd_rows_{s}')(*map(_ptr, (table, cT, c2, x, x2, w)), m, kp, d,
                                        *map(_ptr, (labels, sums, counts, stats)))
 
-# %% ../nbs/05a_kernel.ipynb #0f5c2ab7
+# %% ../nbs/05a_kernel.ipynb #a54efbcb
 def nearest_two_rows(
     table:Tensor, # (m, kp) -2 x·c, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids
@@ -277,14 +277,14 @@ def nearest_two_rows(
     getattr(lib, f'km_nearest_two_{s}')(*map(_ptr, (table, cT, c2, x, x2)), m, kp, d, *map(_ptr, (labels, best, second)))
     return labels, best, second
 
-# %% ../nbs/05a_kernel.ipynb #af5f15d6
+# %% ../nbs/05a_kernel.ipynb #1788fefa
 def padded_width(
     k:int, # Number of centroids
 )->int: # Width of the kernel's tables: k rounded up to a multiple of 8
     "Columns a kernel table needs for `k` centroids"
     return -(-k // 8) * 8
 
-# %% ../nbs/05a_kernel.ipynb #82de5f9c
+# %% ../nbs/05a_kernel.ipynb #56f12a02
 def padded_centroids(
     centroids:Tensor, # (k, d) centroids
 )->tuple: # (cT, c2): (d, kp) -2cᵀ and (kp,) |c|², padded to kp = padded_width(k) with dummies nobody is nearest to
@@ -292,7 +292,7 @@ def padded_centroids(
     pad = (0, padded_width(len(centroids)) - len(centroids))
     return F.pad(-2 * centroids.T, pad).contiguous(), F.pad((centroids * centroids).sum(1), pad, value=float('inf'))
 
-# %% ../nbs/05a_kernel.ipynb #1339a46c
+# %% ../nbs/05a_kernel.ipynb #be8a226f
 class KernelOps:
     "How one chunk is computed on the CPU with the compiled kernel: a matrix product (or none, for few features), then one fused loop"
     name = 'c'
@@ -330,7 +330,7 @@ class KernelOps:
             x.shape[1], *map(_ptr, out))
         return out
 
-# %% ../nbs/05a_kernel.ipynb #62b39276
+# %% ../nbs/05a_kernel.ipynb #88e5db7d
 def kernel_ops(
     src:RowSource, # The rows to be worked on
 )->KernelOps: # KernelOps() for float32 or float64 work on the CPU when the kernel can be had, else None
