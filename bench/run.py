@@ -170,23 +170,11 @@ def lloyd_case(n, d, k, dtype, i1, i2, repeat, reps=1, memory=True, libs=None):
     X, init = make_data(n, d, k, dtype)
     libs = {name: run for name, run in peers(dtype).items() if not (name == 'fast-pytorch-kmeans' and n * k > 3e8)
             and (libs is None or name in libs)}
-    def fits(run, iters):
-        def f():
-            for _ in range(reps): ran[iters][name_of[run]] = run(X, init, iters)
-        return f
-    name_of, ran = {run: name for name, run in libs.items()}, {i1: {}, i2: {}}
-    t1 = interleaved({name: fits(run, i1) for name, run in libs.items()}, repeat)
-    t2 = interleaved({name: fits(run, i2) for name, run in libs.items()}, repeat)
-    rows = {}
-    for name in libs:
-        (_, n1), (inertia, n2) = ran[i1][name], ran[i2][name]
-        per = (t2[name] - t1[name]) / max(1, n2 - n1) / reps
-        rows[name] = dict(ms_per_iter=1000 * per, fixed_ms=1000 * max(0., t1[name] / reps - n1 * per), inertia=inertia,
-                          iterations=(n1, n2))
+    rows = timed_fits({name: (lambda it, run=run: run(X, init, it)) for name, run in libs.items()}, i1, i2, repeat, reps)
+    for name in rows:
         if memory and not name.startswith('compute floor'):
             peak = peak_memory(name, n, d, k, dtype, i1)
             rows[name]['peak_mem_frac'] = None if peak is None else peak / (X.numel() * X.element_size())
-        print(f"  {name}: {rows[name]['ms_per_iter']:.2f} ms/iter", file=sys.stderr)
     return rows
 
 def defaults_case(name, X, k, repeat=1):
@@ -278,19 +266,21 @@ def distributed_case(n=400_000, d=32, k=64, i1=2, i2=6):
         out.append(json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else dict(processes=nproc, error=r.stderr[-500:]))
     return dict(n=n, d=d, k=k, runs=out)
 
-def timed_fits(runs:dict, i1:int, i2:int, repeat:int)->dict:
-    "ms per iteration and fixed ms of `runs` (name -> run(iters) -> (inertia, iterations run)), as `lloyd_case` measures"
+def timed_fits(runs:dict, i1:int, i2:int, repeat:int, reps:int=1)->dict:
+    "ms per iteration and fixed ms of `runs` (name -> run(iters) -> (inertia, iterations run)), differential (a timing: `reps` fits)"
     ran = {i1: {}, i2: {}}
     def fit(name, run, iters):
-        def f(): ran[iters][name] = run(iters)
+        def f():
+            for _ in range(reps): ran[iters][name] = run(iters)
         return f
     t1 = interleaved({name: fit(name, run, i1) for name, run in runs.items()}, repeat)
     t2 = interleaved({name: fit(name, run, i2) for name, run in runs.items()}, repeat)
     out = {}
     for name in runs:
         (_, n1), (inertia, n2) = ran[i1][name], ran[i2][name]
-        per = (t2[name] - t1[name]) / max(1, n2 - n1)
-        out[name] = dict(ms_per_iter=1000 * per, fixed_ms=1000 * max(0., t1[name] - n1 * per), inertia=inertia, iterations=(n1, n2))
+        per = (t2[name] - t1[name]) / max(1, n2 - n1) / reps
+        out[name] = dict(ms_per_iter=1000 * per, fixed_ms=1000 * max(0., t1[name] / reps - n1 * per), inertia=inertia,
+                         iterations=(n1, n2))
         print(f"  {name}: {out[name]['ms_per_iter']:.2f} ms/iter", file=sys.stderr)
     return out
 
