@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['UnitSource', 'SphericalMeans', 'SphericalFullPass', 'SphericalBoundedPass', 'SphericalKMeans']
 
-# %% ../nbs/09_cosine.ipynb #0216e048
+# %% ../nbs/09_cosine.ipynb #736581ca
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -14,7 +14,7 @@ from .inputs import RowSource, row_chunks
 from .engine import FullPass, BoundedPass, Reducer
 from .kmeans import KMeans
 
-# %% ../nbs/09_cosine.ipynb #82e74bd7
+# %% ../nbs/09_cosine.ipynb #4fc38268
 class UnitSource(RowSource):
     "The rows of another source, scaled to length 1 as they are read"
     def __init__(self,
@@ -32,7 +32,7 @@ class UnitSource(RowSource):
         x = self.src.raw(idx).to(self.dtype)
         return x / x.norm(dim=1, keepdim=True)
 
-# %% ../nbs/09_cosine.ipynb #eb09bda9
+# %% ../nbs/09_cosine.ipynb #8ec8f57b
 class SphericalMeans:
     "Mixed into a pass: each centroid is its points' mean scaled back to length 1"
     def means(self,
@@ -44,24 +44,24 @@ class SphericalMeans:
         o = self.src.origin.to(sums.dtype)
         return F.normalize(super().means(sums, counts, centroids) + o, dim=1) - o
 
-# %% ../nbs/09_cosine.ipynb #6428c750
+# %% ../nbs/09_cosine.ipynb #eecad57e
 class SphericalFullPass(SphericalMeans, FullPass): "Lloyd's assignment, on the unit sphere"
 
-# %% ../nbs/09_cosine.ipynb #8306c13b
+# %% ../nbs/09_cosine.ipynb #38dc51cb
 class SphericalBoundedPass(SphericalMeans, BoundedPass): "Hamerly's assignment, on the unit sphere"
 
-# %% ../nbs/09_cosine.ipynb #18981c5f
+# %% ../nbs/09_cosine.ipynb #09b819c2
 class SphericalKMeans(KMeans):
     "K-means by direction (cosine similarity): points and centroids on the unit sphere, with KMeans's interface"
 
-# %% ../nbs/09_cosine.ipynb #db619228
+# %% ../nbs/09_cosine.ipynb #6809dbd0
 @patch
 def _check_input(self:SphericalKMeans, X, sample_weight, red:Reducer, reset:bool)->tuple:
     "`KMeans`'s checks, then the rows scaled to length 1 as they are read"
     src, w = KMeans._check_input(self, X, sample_weight, red, reset)
     return red.check(lambda: UnitSource(src)), w
 
-# %% ../nbs/09_cosine.ipynb #7d695465
+# %% ../nbs/09_cosine.ipynb #2331d402
 @patch
 def _as_centroids(self:SphericalKMeans, c, src:RowSource)->Tensor:
     "Given centroids, checked, scaled to length 1, in the source's frame"
@@ -69,9 +69,6 @@ def _as_centroids(self:SphericalKMeans, c, src:RowSource)->Tensor:
     if (c.norm(dim=1) == 0).any(): raise ValueError("init has a centroid of length 0: it has no direction")
     return F.normalize(c, dim=1) - src.origin
 
-# %% ../nbs/09_cosine.ipynb #f4ce869d
+# %% ../nbs/09_cosine.ipynb #463b26b2
 @patch
-def _pass(self:SphericalKMeans, src:RowSource, w:Tensor):
-    "`KMeans`'s pass, on the sphere"
-    p = KMeans._pass(self, src, w)
-    return (SphericalBoundedPass if isinstance(p, BoundedPass) else SphericalFullPass)(src, self.n_clusters, w, p.ops, self.chunk_bytes)
+def _pass_types(self:SphericalKMeans)->tuple: return SphericalFullPass, SphericalBoundedPass  # `KMeans`'s passes, on the sphere

@@ -6,14 +6,14 @@
 __all__ = ['as_tensor', 'row_chunks', 'working_dtype', 'RowSource', 'TensorSource', 'ArraySource', 'SparseSource', 'all_finite',
            'as_source', 'as_weights']
 
-# %% ../nbs/04_inputs.ipynb #9300bb85
+# %% ../nbs/04_inputs.ipynb #4f3f6988
 import numpy as np
 import torch
 from torch import Tensor
 from sklearn.utils.validation import check_array, _check_sample_weight
 import scipy.sparse as sp
 
-# %% ../nbs/04_inputs.ipynb #ad10a952
+# %% ../nbs/04_inputs.ipynb #c56fe263
 def as_tensor(
     a:np.ndarray, # A NumPy array (a memory map works too)
 )->Tensor: # A tensor sharing a's memory where PyTorch can, else a copy
@@ -22,7 +22,7 @@ def as_tensor(
     if any(s < 0 for s in a.strides): a = np.ascontiguousarray(a)      # nor negative strides
     return torch.from_dlpack(a)
 
-# %% ../nbs/04_inputs.ipynb #010bdc88
+# %% ../nbs/04_inputs.ipynb #40eb114f
 def row_chunks(
     n:int, # Rows in all
     size:int, # Rows per chunk
@@ -30,14 +30,14 @@ def row_chunks(
     "Split `range(n)` into consecutive blocks of `size` rows"
     return [(start, min(start + size, n)) for start in range(0, n, max(1, size))]
 
-# %% ../nbs/04_inputs.ipynb #9d8d5213
+# %% ../nbs/04_inputs.ipynb #a6221720
 def working_dtype(
     dtype:torch.dtype, # The data's dtype
 )->torch.dtype: # The dtype arithmetic is done in
     "float32 for half-precision data (sums of many points need more digits), else the data's own"
     return torch.float32 if dtype in (torch.float16, torch.bfloat16) else dtype
 
-# %% ../nbs/04_inputs.ipynb #a7be0011
+# %% ../nbs/04_inputs.ipynb #b15d4526
 class RowSource:
     "Rows of a data set, read a chunk at a time: on `device`, in the working dtype, minus `origin` once it is set"
     streamed = False  # the rows are read from outside memory (a file), not held in it
@@ -52,16 +52,18 @@ class RowSource:
     @property
     def origin(self)->Tensor: return self._origin  # (d,) the point the rows are measured from, or None
     @origin.setter
-    def origin(self, o): self._origin, self._tiled = o, None
+    def origin(self, o): self._origin, self._tiled, self.shifted = o, None, o is not None and bool(o.any())
 
     def __len__(self): return self.shape[0]
     def __repr__(self): return f"{type(self).__name__}(shape={self.shape}, dtype={self.data_dtype}, device={self.device})"
     def raw(self, idx)->Tensor: raise NotImplementedError  # rows `idx` (a slice or sorted indices), as stored
 
     def ready(self, x:Tensor, out:Tensor=None)->Tensor:
-        "Rows `x` on the device, in the working dtype, minus `origin` (into `out` if given)"
+        "Rows `x` on the device, in the working dtype, minus `origin` (into `out` if given and a copy is needed)"
         x = x.to(self.device, non_blocking=True)
-        if self.origin is None: return x.to(self.dtype) if out is None else out.copy_(x)
+        if not self.shifted:
+            if x.dtype == self.dtype and x.is_contiguous(): return x  # nothing to do: no copy
+            return x.to(self.dtype) if out is None else out.copy_(x)
         if x.shape[1] > 8 or not x.is_contiguous(): return torch.sub(x, self.origin, out=out)
         flat = torch.sub(x.view(-1), self.tiled(len(x)), out=None if out is None else out.view(-1))
         return flat.view(x.shape)
@@ -79,13 +81,13 @@ class RowSource:
         "Rows `idx` (sorted, for files: reads then go forward), ready for the arithmetic"
         return self.ready(self.raw(idx), out)
 
-# %% ../nbs/04_inputs.ipynb #8b9d1f3d
+# %% ../nbs/04_inputs.ipynb #efb8b323
 class TensorSource(RowSource):
     "Rows of a tensor (on any device; a CPU tensor can feed a GPU fit chunk by chunk)"
     def __init__(self, data:Tensor, device=None): super().__init__(data, data.dtype, device or data.device)
     def raw(self, idx): return self.data[idx if isinstance(idx, slice) else idx.to(self.data.device)]
 
-# %% ../nbs/04_inputs.ipynb #6b938143
+# %% ../nbs/04_inputs.ipynb #86ea3472
 class ArraySource(RowSource):
     "Rows of an array-like read through NumPy a chunk at a time: a memory-mapped file, an HDF5 or zarr array"
     streamed = True
@@ -96,13 +98,13 @@ class ArraySource(RowSource):
         rows = np.asarray(self.data[idx if isinstance(idx, slice) else idx.cpu().numpy()])
         return as_tensor(rows) if rows.dtype.kind == 'f' else torch.from_numpy(rows.astype(np.float32))
 
-# %% ../nbs/04_inputs.ipynb #2b07da44
+# %% ../nbs/04_inputs.ipynb #67e6612c
 class SparseSource(RowSource):
     "Rows of a SciPy CSR matrix, made dense one chunk at a time"
     def __init__(self, data, device=None): super().__init__(data, as_tensor(np.zeros(0, data.dtype)).dtype, device)
     def raw(self, idx): return torch.from_numpy(self.data[idx if isinstance(idx, slice) else idx.cpu().numpy()].toarray())
 
-# %% ../nbs/04_inputs.ipynb #457bf269
+# %% ../nbs/04_inputs.ipynb #08589bc1
 def all_finite(
     src:RowSource, # The rows to check
     chunk_bytes:int=2**22, # Memory for one chunk
@@ -122,7 +124,7 @@ def _check_shape(shape:tuple, name:str):
     if shape[0] < 1: raise ValueError(f"Found array with 0 sample(s) (shape={tuple(shape)}) in {name}, a minimum of 1 is required")
     if shape[1] < 1: raise ValueError(f"Found array with 0 feature(s) (shape={tuple(shape)}) in {name}, a minimum of 1 is required")
 
-# %% ../nbs/04_inputs.ipynb #4c163301
+# %% ../nbs/04_inputs.ipynb #909398f5
 def _tensor_source(X:Tensor, name:str, device)->RowSource:
     "A checked tensor, detached, floating point, as a source"
     if X.is_complex(): raise ValueError(f"Complex data not supported in {name}")
@@ -151,7 +153,7 @@ def _is_streamed(X)->bool:
     if isinstance(X, (np.ndarray, list, tuple)) or hasattr(X, 'columns') or hasattr(X, '__dataframe__'): return False
     return all(hasattr(X, a) for a in ('shape', 'dtype', '__getitem__'))
 
-# %% ../nbs/04_inputs.ipynb #3cab8a34
+# %% ../nbs/04_inputs.ipynb #1e89ff51
 def as_source(
     X, # (n, d) data: a tensor, NumPy array, list, DataFrame, SciPy sparse matrix, memory map or array-like
     name:str='X', # What to call it in error messages
@@ -167,7 +169,7 @@ def as_source(
     if not all_finite(src): raise ValueError(f"Input {name} contains NaN or infinity")
     return src
 
-# %% ../nbs/04_inputs.ipynb #91c33454
+# %% ../nbs/04_inputs.ipynb #027cbc1e
 def as_weights(
     sample_weight, # (n,) weights, or None
     src:RowSource, # The checked data they belong to

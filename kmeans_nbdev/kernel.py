@@ -6,17 +6,16 @@
 __all__ = ['KERNEL_TEMPLATE', 'KERNEL_HEADER', 'FLAGS', 'kernel_source', 'kernel_cache', 'build_kernel', 'load_kernel',
            'nearest_accumulate', 'nearest_two_rows', 'padded_width', 'padded_centroids', 'KernelOps', 'kernel_ops']
 
-# %% ../nbs/05a_kernel.ipynb #55eeaff0
+# %% ../nbs/05a_kernel.ipynb #e9b49361
 import ctypes, hashlib, os, platform, shutil, subprocess, sys, tempfile
 from pathlib import Path
 from string import Template
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 from .inputs import RowSource
 from .engine import Partial
 
-# %% ../nbs/05a_kernel.ipynb #8f07626a
+# %% ../nbs/05a_kernel.ipynb #ac89e6b3
 KERNEL_TEMPLATE = r"""
 /* ---- $T: vectors of $L $T (one AVX2 register), masks of $L $I ---- */
 typedef $T v8$S __attribute__((vector_size($VB)));
@@ -130,7 +129,7 @@ KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, cons
 }
 """
 
-# %% ../nbs/05a_kernel.ipynb #c0de0941
+# %% ../nbs/05a_kernel.ipynb #bccde0b2
 KERNEL_HEADER = r"""
 #include <stdint.h>
 #include <string.h>
@@ -156,7 +155,7 @@ def kernel_source()->str: # The whole C source: the header, then the template fo
             IOTA='{' + ', '.join(map(str, range(L))) + '}', INFS=', '.join(['INFINITY'] * L))
     return KERNEL_HEADER + variant('float', 'int32_t', 'f32', 8) + variant('double', 'int64_t', 'f64', 4)
 
-# %% ../nbs/05a_kernel.ipynb #4f092d7e
+# %% ../nbs/05a_kernel.ipynb #ee3a497d
 def kernel_cache()->Path:
     "Folder for the built kernel: `$KMEANS_NBDEV_CACHE`, else `$XDG_CACHE_HOME/kmeans_nbdev`, else `~/.cache/kmeans_nbdev`"
     if os.environ.get('KMEANS_NBDEV_CACHE'): return Path(os.environ['KMEANS_NBDEV_CACHE'])
@@ -164,7 +163,7 @@ def kernel_cache()->Path:
 
 FLAGS = ['-O3', '-shared', '-fPIC', '-Wno-psabi']
 
-# %% ../nbs/05a_kernel.ipynb #788a5ff3
+# %% ../nbs/05a_kernel.ipynb #ac4472dc
 def _compiler(cc:str=None)->tuple:
     "`(path, version line)` of the C compiler to use (`cc`, else `$CC`, else `cc`), or None if there is none"
     path = shutil.which(cc or os.environ.get('CC') or 'cc')
@@ -196,7 +195,7 @@ def build_kernel(
             return None, r.stderr.strip()[-2000:] or f"{compiler[0]} failed"
     except (OSError, subprocess.SubprocessError) as e: return None, str(e)
 
-# %% ../nbs/05a_kernel.ipynb #f840550f
+# %% ../nbs/05a_kernel.ipynb #4ef1ba65
 _LIB = {}
 
 def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTorch ops should run
@@ -220,7 +219,7 @@ def _bind(lib:ctypes.CDLL)->ctypes.CDLL:
         two.argtypes, two.restype = [p] * 5 + [i] * 3 + [p] * 3, None
     return lib
 
-# %% ../nbs/05a_kernel.ipynb #47f62963
+# %% ../nbs/05a_kernel.ipynb #50d057d4
 def _checked(
     name:str, # The caller's name, for the error message
     checks:list, # (tensor, shape) each argument must match; None tensors are skipped
@@ -240,7 +239,7 @@ def _checked(
 def _ptr(t:Tensor): return None if t is None else t.data_ptr()
 _SUFFIX = {torch.float32: 'f32', torch.float64: 'f64'}
 
-# %% ../nbs/05a_kernel.ipynb #9508cb92
+# %% ../nbs/05a_kernel.ipynb #f906bbf7
 def nearest_accumulate(
     table:Tensor, # (m, kp) -2 x·c for the chunk's points and the (padded) centroids, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids (used when there is no table)
@@ -261,7 +260,7 @@ def nearest_accumulate(
     getattr(lib, f'km_lloyd_rows_{s}')(*map(_ptr, (table, cT, c2, x, x2, w)), m, kp, d,
                                        *map(_ptr, (labels, sums, counts, stats)))
 
-# %% ../nbs/05a_kernel.ipynb #a54efbcb
+# %% ../nbs/05a_kernel.ipynb #6a39e64c
 def nearest_two_rows(
     table:Tensor, # (m, kp) -2 x·c, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids
@@ -277,22 +276,25 @@ def nearest_two_rows(
     getattr(lib, f'km_nearest_two_{s}')(*map(_ptr, (table, cT, c2, x, x2)), m, kp, d, *map(_ptr, (labels, best, second)))
     return labels, best, second
 
-# %% ../nbs/05a_kernel.ipynb #1788fefa
+# %% ../nbs/05a_kernel.ipynb #05ef4401
 def padded_width(
     k:int, # Number of centroids
 )->int: # Width of the kernel's tables: k rounded up to a multiple of 8
     "Columns a kernel table needs for `k` centroids"
     return -(-k // 8) * 8
 
-# %% ../nbs/05a_kernel.ipynb #56f12a02
+# %% ../nbs/05a_kernel.ipynb #be304a07
 def padded_centroids(
     centroids:Tensor, # (k, d) centroids
 )->tuple: # (cT, c2): (d, kp) -2cᵀ and (kp,) |c|², padded to kp = padded_width(k) with dummies nobody is nearest to
     "The centroids as the kernel's matrix product and loops take them, in their dtype"
-    pad = (0, padded_width(len(centroids)) - len(centroids))
-    return F.pad(-2 * centroids.T, pad).contiguous(), F.pad((centroids * centroids).sum(1), pad, value=float('inf'))
+    (k, d), kp = centroids.shape, padded_width(len(centroids))
+    cT, c2 = centroids.new_zeros(d, kp), centroids.new_full((kp,), float('inf'))
+    torch.mul(centroids.T, -2, out=cT[:, :k])
+    torch.sum(centroids * centroids, 1, out=c2[:k])
+    return cT, c2
 
-# %% ../nbs/05a_kernel.ipynb #be8a226f
+# %% ../nbs/05a_kernel.ipynb #05360884
 class KernelOps:
     "How one chunk is computed on the CPU with the compiled kernel: a matrix product (or none, for few features), then one fused loop"
     name = 'c'
@@ -301,10 +303,11 @@ class KernelOps:
     ): self.direct_features = direct_features
 
     def workspace(self, rows:int, d:int, k:int, dtype, device)->dict:
-        "One thread's buffers: a chunk of points and, unless the loop computes the distances, its table"
+        "One thread's buffers: a chunk of points and, unless the loop computes the distances, its table; and the kernel's functions for `dtype`"
         most = self.direct_features if self.direct_features is not None else 8
-        direct = d <= most
-        return dict(x=torch.empty(rows, d, dtype=dtype), table=None if direct else torch.empty(rows, padded_width(k), dtype=dtype))
+        lib, s = load_kernel(), _SUFFIX[dtype]  # looked up once a pass, not once a chunk
+        return dict(x=torch.empty(rows, d, dtype=dtype), table=None if d <= most else torch.empty(rows, padded_width(k), dtype=dtype),
+                    rows_fn=getattr(lib, f'km_lloyd_rows_{s}'), two_fn=getattr(lib, f'km_nearest_two_{s}'))
 
     def prepare(self, centroids:Tensor)->tuple: return padded_centroids(centroids)
 
@@ -319,18 +322,16 @@ class KernelOps:
         "As `TorchOps.assign`: label a chunk's rows, adding what a step needs into `part`"
         x, table = self.load(src, rows, cs, ws)
         (m, d), kp = x.shape, len(cs[1])  # the doorway's checks aren't needed: the pass made every buffer
-        getattr(load_kernel(), f'km_lloyd_rows_{_SUFFIX[x.dtype]}')(*map(_ptr, (table, *cs, x, x2, w)), m, kp, d,
-            *map(_ptr, (labels, part.sums, part.counts, part.stats)))
+        ws['rows_fn'](*map(_ptr, (table, *cs, x, x2, w)), m, kp, d, *map(_ptr, (labels, part.sums, part.counts, part.stats)))
 
     def nearest_two(self, src:RowSource, rows, cs:tuple, ws:dict, x2:Tensor=None, out:tuple=None)->tuple:
         "As `TorchOps.nearest_two`; the labels are int32, and `out`, if given, must be contiguous"
         x, table = self.load(src, rows, cs, ws)
         out = out or (torch.empty(len(x), dtype=torch.int32), torch.empty(len(x), dtype=x.dtype), torch.empty_like(x[:, 0]))
-        getattr(load_kernel(), f'km_nearest_two_{_SUFFIX[x.dtype]}')(*map(_ptr, (table, *cs, x, x2)), len(x), len(cs[1]),
-            x.shape[1], *map(_ptr, out))
+        ws['two_fn'](*map(_ptr, (table, *cs, x, x2)), len(x), len(cs[1]), x.shape[1], *map(_ptr, out))
         return out
 
-# %% ../nbs/05a_kernel.ipynb #88e5db7d
+# %% ../nbs/05a_kernel.ipynb #0af97cf1
 def kernel_ops(
     src:RowSource, # The rows to be worked on
 )->KernelOps: # KernelOps() for float32 or float64 work on the CPU when the kernel can be had, else None
