@@ -177,13 +177,14 @@ def lloyd_case(n, d, k, dtype, i1, i2, repeat, reps=1, memory=True, libs=None):
             rows[name]['peak_mem_frac'] = None if peak is None else peak / (X.numel() * X.element_size())
     return rows
 
-def defaults_case(name, X, k, repeat=1):
-    "Each library with its own defaults, to its own convergence: seconds and inertia"
+def defaults_case(name, X, k, repeat=1, libs=None):
+    "Each library with its own defaults, to its own convergence: seconds and inertia (only `libs`, if given)"
     runs = {'ours': lambda: KMeans(k, random_state=0).fit(X)}
     if sklearn: runs['scikit-learn'] = lambda: SkKMeans(k, random_state=0).fit(X.numpy())
     if sklearnex: runs['scikit-learn-intelex'] = lambda: ExKMeans(k, random_state=0).fit(X.numpy())
     out = {}
     for lib, f in runs.items():
+        if libs and lib not in libs: continue
         s = time.perf_counter(); km = f(); t = time.perf_counter() - s
         for _ in range(repeat - 1):
             s = time.perf_counter(); km = f(); t = min(t, time.perf_counter() - s)
@@ -284,7 +285,7 @@ def timed_fits(runs:dict, i1:int, i2:int, repeat:int, reps:int=1)->dict:
         print(f"  {name}: {out[name]['ms_per_iter']:.2f} ms/iter", file=sys.stderr)
     return out
 
-def cosine_case(n, d, k, i1=2, i2=6, repeat=2):
+def cosine_case(n, d, k, i1=2, i2=10, repeat=4):
     "Spherical K-means from the same start: ours, fast-pytorch-kmeans' cosine mode, scikit-learn on the normalised rows"
     from kmeans_nbdev import SphericalKMeans
     g = as_generator(0)
@@ -305,7 +306,7 @@ def cosine_case(n, d, k, i1=2, i2=6, repeat=2):
         runs['scikit-learn (Euclidean, normalised rows)'] = sk
     return timed_fits(runs, i1, i2, repeat)
 
-def batched_case(B, n, d, k, i1=2, i2=6, repeat=2):
+def batched_case(B, n, d, k, i1=2, i2=10, repeat=4):
     "B independent problems from the same starts: ours in one batch, fast-pytorch-kmeans' MultiKMeans, scikit-learn one by one"
     from kmeans_nbdev import BatchedKMeans
     g = as_generator(0)
@@ -355,7 +356,7 @@ def main():
     p.add_argument('--busy', action='store_true', help='keep one core busy with a spinning process during the run')
     p.add_argument('--only', choices=['lloyd', 'defaults', 'memory', 'seeding', 'scale', 'features'], help='run only one part')
     p.add_argument('--cases', help='with --only lloyd: only the Lloyd cases whose names start with one of these (comma-separated), merged into the results')
-    p.add_argument('--libs', help='with --only lloyd: only these libraries (comma-separated names as in the tables), merged into the results')
+    p.add_argument('--libs', help='with --only lloyd or defaults: only these libraries (comma-separated names as in the tables), merged into the results')
     p.add_argument('--out', default=None)
     p.add_argument('--mem-child', nargs=6, help=argparse.SUPPRESS)
     p.add_argument('--ooc-child', nargs=5, help=argparse.SUPPRESS)
@@ -380,11 +381,14 @@ def main():
                 rows = lloyd_case(n, d, k, dtype, i1, i2, repeat, reps, memory=not (args.busy or args.quick), libs=libs)
                 results['lloyd'][name] = {**results['lloyd'].get(name, {}), **rows} if libs else rows
         if args.only in (None, 'defaults'):
-            results['defaults'] = {'tutorial 1500×2, k=6': defaults_case('tutorial', make_clusters(seed=42)[1], 6, repeat=5)}
+            libs = None if not args.libs else [l.strip() for l in args.libs.split(',')]
+            old, new = results.get('defaults', {}) if libs else {}, {}
+            new['tutorial 1500×2, k=6'] = defaults_case('tutorial', make_clusters(seed=42)[1], 6, repeat=5, libs=libs)
             if not args.quick:
-                results['defaults']['200k×32, k=64'] = defaults_case('200k×32', make_clusters(64, 200_000 // 64, 32, spread=10., seed=0)[1], 64)
+                new['200k×32, k=64'] = defaults_case('200k×32', make_clusters(64, 200_000 // 64, 32, spread=10., seed=0)[1], 64, libs=libs)
                 emb = make_clusters(1024, 100_000 // 1024 + 1, 768, spread=2., seed=0)[1][:100_000]
-                results['defaults']['100k×768, k=1024 (embeddings)'] = defaults_case('embeddings', emb, 1024)
+                new['100k×768, k=1024 (embeddings)'] = defaults_case('embeddings', emb, 1024, libs=libs)
+            results['defaults'] = {case: {**old.get(case, {}), **rows} for case, rows in new.items()}
         if args.only in (None, 'memory') and not args.busy:
             print("Peak memory of a default fit", file=sys.stderr)
             size = (20_000, 16, 16) if args.quick else (1_000_000, 64, 256)
