@@ -6,7 +6,7 @@
 __all__ = ['KERNEL_TEMPLATE', 'KERNEL_HEADER', 'FLAGS', 'kernel_source', 'kernel_cache', 'build_kernel', 'load_kernel',
            'nearest_accumulate', 'nearest_two_rows', 'padded_width', 'padded_centroids', 'KernelOps', 'kernel_ops']
 
-# %% ../nbs/05a_kernel.ipynb #e9b49361
+# %% ../nbs/05a_kernel.ipynb #f9329d24
 import ctypes, hashlib, os, platform, shutil, subprocess, sys, tempfile
 from pathlib import Path
 from string import Template
@@ -15,7 +15,7 @@ from torch import Tensor
 from .inputs import RowSource
 from .engine import Partial
 
-# %% ../nbs/05a_kernel.ipynb #ac89e6b3
+# %% ../nbs/05a_kernel.ipynb #edd1cc8c
 KERNEL_TEMPLATE = r"""
 /* ---- $T: vectors of $L $T (one AVX2 register), masks of $L $I ---- */
 typedef $T v8$S __attribute__((vector_size($VB)));
@@ -129,7 +129,7 @@ KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, cons
 }
 """
 
-# %% ../nbs/05a_kernel.ipynb #bccde0b2
+# %% ../nbs/05a_kernel.ipynb #f3f65469
 KERNEL_HEADER = r"""
 #include <stdint.h>
 #include <string.h>
@@ -155,7 +155,7 @@ def kernel_source()->str: # The whole C source: the header, then the template fo
             IOTA='{' + ', '.join(map(str, range(L))) + '}', INFS=', '.join(['INFINITY'] * L))
     return KERNEL_HEADER + variant('float', 'int32_t', 'f32', 8) + variant('double', 'int64_t', 'f64', 4)
 
-# %% ../nbs/05a_kernel.ipynb #ee3a497d
+# %% ../nbs/05a_kernel.ipynb #dcb4e408
 def kernel_cache()->Path:
     "Folder for the built kernel: `$KMEANS_NBDEV_CACHE`, else `$XDG_CACHE_HOME/kmeans_nbdev`, else `~/.cache/kmeans_nbdev`"
     if os.environ.get('KMEANS_NBDEV_CACHE'): return Path(os.environ['KMEANS_NBDEV_CACHE'])
@@ -163,7 +163,7 @@ def kernel_cache()->Path:
 
 FLAGS = ['-O3', '-shared', '-fPIC', '-Wno-psabi']
 
-# %% ../nbs/05a_kernel.ipynb #ac4472dc
+# %% ../nbs/05a_kernel.ipynb #9ed2aea8
 def _compiler(cc:str=None)->tuple:
     "`(path, version line)` of the C compiler to use (`cc`, else `$CC`, else `cc`), or None if there is none"
     path = shutil.which(cc or os.environ.get('CC') or 'cc')
@@ -195,7 +195,7 @@ def build_kernel(
             return None, r.stderr.strip()[-2000:] or f"{compiler[0]} failed"
     except (OSError, subprocess.SubprocessError) as e: return None, str(e)
 
-# %% ../nbs/05a_kernel.ipynb #4ef1ba65
+# %% ../nbs/05a_kernel.ipynb #e4bc30b4
 _LIB = {}
 
 def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTorch ops should run
@@ -219,7 +219,7 @@ def _bind(lib:ctypes.CDLL)->ctypes.CDLL:
         two.argtypes, two.restype = [p] * 5 + [i] * 3 + [p] * 3, None
     return lib
 
-# %% ../nbs/05a_kernel.ipynb #50d057d4
+# %% ../nbs/05a_kernel.ipynb #90d5d515
 def _checked(
     name:str, # The caller's name, for the error message
     checks:list, # (tensor, shape) each argument must match; None tensors are skipped
@@ -239,7 +239,7 @@ def _checked(
 def _ptr(t:Tensor): return None if t is None else t.data_ptr()
 _SUFFIX = {torch.float32: 'f32', torch.float64: 'f64'}
 
-# %% ../nbs/05a_kernel.ipynb #f906bbf7
+# %% ../nbs/05a_kernel.ipynb #703ed045
 def nearest_accumulate(
     table:Tensor, # (m, kp) -2 x·c for the chunk's points and the (padded) centroids, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids (used when there is no table)
@@ -260,7 +260,7 @@ def nearest_accumulate(
     getattr(lib, f'km_lloyd_rows_{s}')(*map(_ptr, (table, cT, c2, x, x2, w)), m, kp, d,
                                        *map(_ptr, (labels, sums, counts, stats)))
 
-# %% ../nbs/05a_kernel.ipynb #6a39e64c
+# %% ../nbs/05a_kernel.ipynb #156ec351
 def nearest_two_rows(
     table:Tensor, # (m, kp) -2 x·c, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids
@@ -276,14 +276,14 @@ def nearest_two_rows(
     getattr(lib, f'km_nearest_two_{s}')(*map(_ptr, (table, cT, c2, x, x2)), m, kp, d, *map(_ptr, (labels, best, second)))
     return labels, best, second
 
-# %% ../nbs/05a_kernel.ipynb #05ef4401
+# %% ../nbs/05a_kernel.ipynb #f57cf3b0
 def padded_width(
     k:int, # Number of centroids
 )->int: # Width of the kernel's tables: k rounded up to a multiple of 8
     "Columns a kernel table needs for `k` centroids"
     return -(-k // 8) * 8
 
-# %% ../nbs/05a_kernel.ipynb #be304a07
+# %% ../nbs/05a_kernel.ipynb #fa8f0938
 def padded_centroids(
     centroids:Tensor, # (k, d) centroids
 )->tuple: # (cT, c2): (d, kp) -2cᵀ and (kp,) |c|², padded to kp = padded_width(k) with dummies nobody is nearest to
@@ -294,7 +294,7 @@ def padded_centroids(
     torch.sum(centroids * centroids, 1, out=c2[:k])
     return cT, c2
 
-# %% ../nbs/05a_kernel.ipynb #05360884
+# %% ../nbs/05a_kernel.ipynb #fde92e52
 class KernelOps:
     "How one chunk is computed on the CPU with the compiled kernel: a matrix product (or none, for few features), then one fused loop"
     name = 'c'
@@ -331,7 +331,7 @@ class KernelOps:
         ws['two_fn'](*map(_ptr, (table, *cs, x, x2)), len(x), len(cs[1]), x.shape[1], *map(_ptr, out))
         return out
 
-# %% ../nbs/05a_kernel.ipynb #0af97cf1
+# %% ../nbs/05a_kernel.ipynb #4b83b76b
 def kernel_ops(
     src:RowSource, # The rows to be worked on
 )->KernelOps: # KernelOps() for float32 or float64 work on the CPU when the kernel can be had, else None

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['running_means', 'reassign_starved', 'EarlyStop', 'BatchPass', 'MiniBatchKMeans']
 
-# %% ../nbs/08a_minibatch.ipynb #6f13ece5
+# %% ../nbs/08a_minibatch.ipynb #8e4fa933
 import math
 from collections.abc import Callable
 import torch
@@ -14,13 +14,13 @@ from fastcore.basics import patch
 from .data import as_generator
 from .distance import calculate_distances
 from .inputs import RowSource, TensorSource
-from .engine import Reducer, TorchOps, Partial, Pass, pass_threads, in_threads, chunk_rows, row_chunks
+from .engine import Reducer, TorchOps, Partial, Pass, chunk_rows, row_chunks
 from .engine import run_lloyd, reducer, data_stats, sample_rows
 from .kernel import kernel_ops
 from .kmeans import KMeans, check_int
-from .init import torch_serial
+from .init import torch_serial, pass_threads, in_threads
 
-# %% ../nbs/08a_minibatch.ipynb #4e0f8e1e
+# %% ../nbs/08a_minibatch.ipynb #524ba575
 def running_means(
     sums:Tensor, # (k, d) weighted sums of each centroid's points in the batch
     counts:Tensor, # (k,) their weights
@@ -34,7 +34,7 @@ def running_means(
     new[got] += (sums[got].double() - counts[got, None] * new[got]) / seen[got, None]
     return new.to(centroids.dtype)
 
-# %% ../nbs/08a_minibatch.ipynb #34c6c5ac
+# %% ../nbs/08a_minibatch.ipynb #112b6f0c
 def reassign_starved(
     w:Tensor, # (b,) weights of the current batch's points
     rows, # rows(i): the batch's points i (a tensor of indices)
@@ -54,7 +54,7 @@ def reassign_starved(
     counts[starved] = counts[~starved].min()
     return n
 
-# %% ../nbs/08a_minibatch.ipynb #3f85c63d
+# %% ../nbs/08a_minibatch.ipynb #a188ecf8
 class EarlyStop:
     "scikit-learn's stopping rule for mini-batch K-means: no new low of the smoothed batch inertia for a while"
     def __init__(self,
@@ -73,7 +73,7 @@ class EarlyStop:
         else: self.bad += 1
         return self.patience is not None and self.bad >= self.patience
 
-# %% ../nbs/08a_minibatch.ipynb #add9004f
+# %% ../nbs/08a_minibatch.ipynb #84c1b4fc
 class BatchPass(Pass):
     "Mini-batch K-means' pass: label one random batch, and move each centroid toward the running mean of its points"
     def __init__(self,
@@ -99,7 +99,7 @@ class BatchPass(Pass):
 
     def reset(self): pass  # the state carries over: `partial_fit` continues where it was
 
-# %% ../nbs/08a_minibatch.ipynb #c2fef7a5
+# %% ../nbs/08a_minibatch.ipynb #2cae3711
 @patch
 def assign(self:BatchPass, centroids:Tensor)->tuple:
     "Label a batch; `(sums, counts, None)`: a batch says nothing about labels changing"
@@ -118,7 +118,7 @@ def assign(self:BatchPass, centroids:Tensor)->tuple:
     self.batch_inertia, self.step = total.stats[0].item(), self.step + 1
     return total.sums, total.counts, None
 
-# %% ../nbs/08a_minibatch.ipynb #82847fee
+# %% ../nbs/08a_minibatch.ipynb #996b6326
 @patch
 def update(self:BatchPass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer:Reducer)->Tensor:
     "The running means; then, every 10 × k points (or when a centroid has seen nothing), the reassignment"
@@ -130,20 +130,20 @@ def update(self:BatchPass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer
         self.since = 0
     return new
 
-# %% ../nbs/08a_minibatch.ipynb #4187d39c
+# %% ../nbs/08a_minibatch.ipynb #4ea4e3b5
 @patch
 def converged(self:BatchPass, shift:float, tol:float)->bool:
     "Stop when the smoothed batch inertia stops improving, or (with `tol` > 0) the centroids stop moving"
     stop = self.stop(self.batch_inertia, len(self.idx))
     return self.step > 1 and (stop or (tol > 0 and shift <= tol))
 
-# %% ../nbs/08a_minibatch.ipynb #83dbaede
+# %% ../nbs/08a_minibatch.ipynb #a6ebf347
 @patch
 def finish(self:BatchPass, centroids:Tensor, settled:bool)->tuple:
     "The last batch's labels and inertia (the estimator labels all the data itself, if asked to)"
     return self.labels, self.batch_inertia
 
-# %% ../nbs/08a_minibatch.ipynb #db5b3a65
+# %% ../nbs/08a_minibatch.ipynb #aa74cb85
 class MiniBatchKMeans(KMeans):
     "Mini-batch K-means with scikit-learn's interface, on PyTorch tensors"
     def __init__(self,
@@ -168,7 +168,7 @@ class MiniBatchKMeans(KMeans):
         self.init_size, self.n_init, self.reassignment_ratio, self.device = init_size, n_init, reassignment_ratio, device
         self.chunk_bytes = chunk_bytes
 
-# %% ../nbs/08a_minibatch.ipynb #992d3954
+# %% ../nbs/08a_minibatch.ipynb #4291cb91
 @patch
 def _check_params(self:MiniBatchKMeans, n_samples:int)->int:
     "The settings shared with `KMeans`, and the mini-batch ones; the number of seedings to try"
@@ -178,7 +178,7 @@ def _check_params(self:MiniBatchKMeans, n_samples:int)->int:
     if not self.reassignment_ratio >= 0: raise ValueError(f"reassignment_ratio must be >= 0, got {self.reassignment_ratio!r}")
     return 3 if self.n_init == 'auto' and starts == 10 else starts
 
-# %% ../nbs/08a_minibatch.ipynb #57b030cc
+# %% ../nbs/08a_minibatch.ipynb #2be5ef80
 @patch
 def _init_centroids(self:MiniBatchKMeans, src:RowSource, w:Tensor, g:torch.Generator, starts:int)->Tensor:
     "Seed on a sample of `init_size` points, `starts` times, keeping the seeds with the lowest inertia on the sample"
@@ -193,7 +193,7 @@ def _init_centroids(self:MiniBatchKMeans, src:RowSource, w:Tensor, g:torch.Gener
         if inertia < best_inertia: best, best_inertia = seeds, inertia
     return best
 
-# %% ../nbs/08a_minibatch.ipynb #3f05f980
+# %% ../nbs/08a_minibatch.ipynb #1a4feae5
 @patch
 def fit(self:MiniBatchKMeans,
     X, # (n, d) data: a tensor, array, list, DataFrame, sparse matrix or memory map
@@ -217,7 +217,7 @@ def fit(self:MiniBatchKMeans,
         if self.compute_labels: self._label_all(src, w, X)
     return self
 
-# %% ../nbs/08a_minibatch.ipynb #9ef7bec2
+# %% ../nbs/08a_minibatch.ipynb #5fc7d468
 @patch
 def _batches(self:MiniBatchKMeans,
     src:RowSource, # The rows, with origin set
@@ -230,7 +230,7 @@ def _batches(self:MiniBatchKMeans,
     return BatchPass(src, self.n_clusters, w, kernel_ops(src) or TorchOps(), self.chunk_bytes, size, g, seen,
                      self.reassignment_ratio, self.max_no_improvement)
 
-# %% ../nbs/08a_minibatch.ipynb #fe5117ba
+# %% ../nbs/08a_minibatch.ipynb #dcfdf37d
 @patch
 def _report(self:MiniBatchKMeans,
     pass_:BatchPass, # The pass whose smoothed inertia to print
@@ -241,7 +241,7 @@ def _report(self:MiniBatchKMeans,
         if step % 100 == 0: print(f"step {step}/{n_steps}: smoothed batch inertia {pass_.stop.ewa:.6g}")
     return callback if self.verbose else None
 
-# %% ../nbs/08a_minibatch.ipynb #9b0f93f3
+# %% ../nbs/08a_minibatch.ipynb #b6df4a3d
 @patch
 def _label_all(self:MiniBatchKMeans,
     src:RowSource, # All the rows, with origin set
@@ -253,7 +253,7 @@ def _label_all(self:MiniBatchKMeans,
     self.labels_, self.inertia_ = (pass_.labels.long() if isinstance(like, torch.Tensor) else pass_.labels.long().cpu().numpy(),
                                    pass_.inertia.item())
 
-# %% ../nbs/08a_minibatch.ipynb #eafe6d4d
+# %% ../nbs/08a_minibatch.ipynb #d911f15f
 @patch
 def partial_fit(self:MiniBatchKMeans,
     X, # (b, d) one batch of data
@@ -279,13 +279,13 @@ def partial_fit(self:MiniBatchKMeans,
         if self.compute_labels: self._label_all(src, w, X)
     return self
 
-# %% ../nbs/08a_minibatch.ipynb #cc13914f
+# %% ../nbs/08a_minibatch.ipynb #08c9d095
 @patch
 def _state(self:MiniBatchKMeans)->dict:
     "`KMeans`'s state, with the counts and the generator that `partial_fit` continues from"
     return dict(KMeans._state(self), counts=self._counts.cpu(), generator=self._generator.get_state(), n_steps=self.n_steps_)
 
-# %% ../nbs/08a_minibatch.ipynb #8c3c25c8
+# %% ../nbs/08a_minibatch.ipynb #f886239d
 @patch
 def _restore(self:MiniBatchKMeans,
     state:dict, # What _state returned, as loaded
