@@ -89,15 +89,16 @@ def run_fastkmeans(X, init, iters):
 def floor_mm(X, init, iters):
     "The step's matrix products alone, chunk by chunk, over the threads as kmeans_nbdev's pass splits the rows"
     from kmeans_nbdev.inputs import as_source
-    from kmeans_nbdev.engine import FullPass, in_tasks
-    from kmeans_nbdev.init import torch_serial
+    from kmeans_nbdev.engine import FullPass
+    from kmeans_nbdev.init import torch_serial, in_tasks
     p = FullPass(as_source(X), len(init))
     ct = init.T.contiguous()
     def work(i, t):
         out = p.ws[t]['table']
         for a, b in p.chunks(i): torch.mm(X[a:b], ct, out=out[:b - a])
     for _ in range(iters):
-        if p.threads == 1: [work(i, 0) for i in range(len(p.tasks))]  # PyTorch's own threads share each product
+        if p.threads == 1:  # PyTorch's own threads share each product
+            for i in range(len(p.tasks)): work(i, 0)
         else:
             with torch_serial(): in_tasks(work, len(p.tasks), p.threads)  # threads own chunks, as in the pass
     return None, iters
@@ -370,6 +371,7 @@ def main():
     out = Path(args.out or Path(__file__).with_name('results-busy.json' if args.busy else 'results.json'))
     results = json.loads(out.read_text()) if args.only and out.exists() else {}
     spinner = subprocess.Popen([sys.executable, '-c', 'while True: pass']) if args.busy else None
+    libs = None if not args.libs else [l.strip() for l in args.libs.split(',')]
     try:
         results['machine'], results['busy'] = machine(), args.busy
         if args.only in (None, 'lloyd'):
@@ -377,11 +379,9 @@ def main():
             for name, n, d, k, dtype, i1, i2, repeat, reps in (QUICK if args.quick else CASES):
                 if args.cases and not any(name.startswith(c.strip()) for c in args.cases.split(',')): continue
                 print(f"Lloyd iteration, {name}", file=sys.stderr)
-                libs = None if not args.libs else [l.strip() for l in args.libs.split(',')]
                 rows = lloyd_case(n, d, k, dtype, i1, i2, repeat, reps, memory=not (args.busy or args.quick), libs=libs)
                 results['lloyd'][name] = {**results['lloyd'].get(name, {}), **rows} if libs else rows
         if args.only in (None, 'defaults'):
-            libs = None if not args.libs else [l.strip() for l in args.libs.split(',')]
             old, new = results.get('defaults', {}) if libs else {}, {}
             new['tutorial 1500×2, k=6'] = defaults_case('tutorial', make_clusters(seed=42)[1], 6, repeat=5, libs=libs)
             if not args.quick:
