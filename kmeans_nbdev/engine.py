@@ -6,7 +6,7 @@
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'Partial', 'TorchOps', 'task_ranges', 'Reducer', 'AllReduce',
            'reducer', 'Pass', 'FullPass', 'run_lloyd', 'BoundedPass', 'data_stats', 'sample_rows']
 
-# %% ../nbs/05_engine.ipynb #d1a3f84e
+# %% ../nbs/05_engine.ipynb #f6cf634a
 import math
 import torch
 import torch.distributed as dist
@@ -16,7 +16,7 @@ from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
 from .inputs import RowSource, row_chunks
 from .init import cores, pass_threads, in_tasks
 
-# %% ../nbs/05_engine.ipynb #43772be9
+# %% ../nbs/05_engine.ipynb #1c4df4e7
 def chunk_rows(
     n_features:int, # d
     n_clusters:int, # k
@@ -26,7 +26,7 @@ def chunk_rows(
     "How many rows of data one chunk may hold within `chunk_bytes`"
     return max(64, chunk_bytes // ((2 * n_features + 2 + 2 * n_clusters) * itemsize))
 
-# %% ../nbs/05_engine.ipynb #dd471e82
+# %% ../nbs/05_engine.ipynb #42e42b1d
 def augmented_centroids(
     centroids:Tensor, # (k, d) centroids
     dtype=None, # Dtype of the result; None keeps the centroids'
@@ -35,7 +35,7 @@ def augmented_centroids(
     c = centroids.to(dtype or centroids.dtype)
     return torch.cat([-2 * c.T, (c * c).sum(1)[None], torch.ones_like(c[:, 0])[None]]).contiguous()
 
-# %% ../nbs/05_engine.ipynb #5b275384
+# %% ../nbs/05_engine.ipynb #ddd63a83
 def packed_argmin(
     D:Tensor, # (m, k) table; float32 on the CPU takes the packed path, anything else D.min(1)
     work:Tensor=None, # (m, k) int32 buffer to pack into; None allocates one
@@ -52,7 +52,7 @@ def packed_argmin(
     if len(wrong): idx[wrong] = D[wrong].argmin(1)
     return values, idx
 
-# %% ../nbs/05_engine.ipynb #24769bdd
+# %% ../nbs/05_engine.ipynb #30661d12
 class Partial:
     "What (part of) a pass adds up: per-centroid sums and counts, the inertia, and how many labels changed"
     def __init__(self,
@@ -75,7 +75,7 @@ class Partial:
             out.counts += p.counts; out.stats += p.stats
         return out
 
-# %% ../nbs/05_engine.ipynb #35d701a4
+# %% ../nbs/05_engine.ipynb #8c764405
 class TorchOps:
     "How one chunk is computed in plain PyTorch: one augmented matrix product, the packed argmin, `index_add_`"
     name = 'torch'
@@ -99,7 +99,7 @@ class TorchOps:
         else: xa[:, d + 1].copy_(x2)
         return x, ws['table'][:m]
 
-# %% ../nbs/05_engine.ipynb #b2d1070e
+# %% ../nbs/05_engine.ipynb #e60a2a00
 @patch
 def assign(self:TorchOps,
     src:RowSource, # Where the rows come from
@@ -123,7 +123,7 @@ def assign(self:TorchOps,
     part.sums.index_add_(0, lab, x if w is None else x * w[:, None])
     part.counts.index_add_(0, lab, ws['ones'][:len(x)] if w is None else w.double())
 
-# %% ../nbs/05_engine.ipynb #843a11a8
+# %% ../nbs/05_engine.ipynb #924c4ffd
 @patch
 def nearest_two(self:TorchOps, src:RowSource, rows, cs:Tensor, ws:dict, x2:Tensor=None, out:tuple=None)->tuple:
     "Each row's nearest centroid, and its smallest and second smallest squared distance (written into `out` if given)"
@@ -133,7 +133,7 @@ def nearest_two(self:TorchOps, src:RowSource, rows, cs:Tensor, ws:dict, x2:Tenso
     found = lab, best, table.scatter_(1, lab[:, None], float('inf')).amin(1)
     return found if out is None else tuple(o.copy_(v) for o, v in zip(out, found))
 
-# %% ../nbs/05_engine.ipynb #e63f200e
+# %% ../nbs/05_engine.ipynb #5a61ab4c
 def task_ranges(
     n:int, # Rows in the pass
     rows:int, # Rows per chunk: a task is a run of whole chunks
@@ -146,7 +146,7 @@ def task_ranges(
     per = -(-chunks // max(1, min(chunks, most, max(4, budget // max(1, part_bytes)))))
     return [(a * rows, min(n, (a + per) * rows)) for a in range(0, chunks, per)]
 
-# %% ../nbs/05_engine.ipynb #4841f5a1
+# %% ../nbs/05_engine.ipynb #fbfa6ada
 class Reducer:
     "How processes' partial results combine; this one is for a single process, where there is nothing to combine"
     rank, world = 0, 1
@@ -156,7 +156,7 @@ class Reducer:
     def check(self, check, agree=None):                  # run `check()` everywhere; raise everywhere if it fails
         return check()
 
-# %% ../nbs/05_engine.ipynb #2c4b410f
+# %% ../nbs/05_engine.ipynb #30377a65
 class AllReduce(Reducer):
     "Partial results added up over the processes of a `torch.distributed` group"
     def __init__(self):
@@ -181,7 +181,7 @@ class AllReduce(Reducer):
         dist.all_gather(parts, padded)
         return torch.cat([p[:int(s.item())] for p, s in zip(parts, sizes)]).to(t.device)
 
-# %% ../nbs/05_engine.ipynb #94256165
+# %% ../nbs/05_engine.ipynb #082d9e28
 @patch
 def check(self:AllReduce, check, agree=None):
     "Run `check()` on every process; if it fails anywhere, or `agree(result)` differs between them, raise everywhere"
@@ -200,13 +200,13 @@ def check(self:AllReduce, check, agree=None):
                          f"range from {tuple((-bottom).tolist())} to {tuple(top.tolist())} (features, bytes per number)")
     return result
 
-# %% ../nbs/05_engine.ipynb #4a9b1154
+# %% ../nbs/05_engine.ipynb #76cfd32e
 def reducer()->Reducer:
     "The reducer for this process: `AllReduce` inside a `torch.distributed` group of more than one, else `Reducer`"
     if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1: return AllReduce()
     return Reducer()
 
-# %% ../nbs/05_engine.ipynb #5b693504
+# %% ../nbs/05_engine.ipynb #02bce354
 class Pass:
     "What every exact pass shares: the rows, their labels, the ops and the threads' workspaces"
     def __init__(self,
@@ -245,9 +245,10 @@ class Pass:
         return [(lo + a, lo + b) for a, b in row_chunks(hi - lo, self.rows)]
 
     def reset(self): self.labels.fill_(-1)  # before a new start
+    def steps(self, centroids:Tensor, most:int, tol:float)->tuple: return 0, centroids, False, False  # several steps in one go: none here (see FullPass)
     def converged(self, shift:float, tol:float)->bool: return shift <= tol
 
-# %% ../nbs/05_engine.ipynb #14ca1ee5
+# %% ../nbs/05_engine.ipynb #32791016
 @patch
 def own_distances(self:Pass, centroids:Tensor)->Tensor:
     "(n,) float64 squared distance from each point to its own centroid, computed directly, chunk by chunk"
@@ -256,7 +257,7 @@ def own_distances(self:Pass, centroids:Tensor)->Tensor:
         out[a:b] = (self.src.read(a, b) - centroids[self.labels[a:b].long()]).double().pow(2).sum(1)
     return out
 
-# %% ../nbs/05_engine.ipynb #f2b3288e
+# %% ../nbs/05_engine.ipynb #bb767528
 @patch
 def relocate(self:Pass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer:Reducer):
     "Give empty clusters the points, of every process, farthest from their own centroids (in place)"
@@ -266,14 +267,14 @@ def relocate(self:Pass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer:Re
     rows, lab, dist2, w = (reducer.gather(t) for t in (self.src.take(far).double(), self.labels[far].long(), d2[far], w))
     relocate_empty_clusters(sums, counts, lab, rows, dist2, w)
 
-# %% ../nbs/05_engine.ipynb #e198d305
+# %% ../nbs/05_engine.ipynb #a561dff4
 @patch
 def means(self:Pass, sums:Tensor, counts:Tensor, centroids:Tensor)->Tensor:
     "The clusters' means (a pass for another geometry puts them elsewhere, as spherical K-means does)"
     if not self.relocated: return sums / counts[:, None]  # no cluster is empty: the plain division is enough
     return centroid_means(sums, counts, centroids)
 
-# %% ../nbs/05_engine.ipynb #e88673d7
+# %% ../nbs/05_engine.ipynb #986d2498
 @patch
 def update(self:Pass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer:Reducer)->Tensor:
     "The new centroids: the clusters' means, after giving any empty cluster the farthest point"
@@ -282,7 +283,7 @@ def update(self:Pass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer:Redu
     if self.relocated: self.relocate(sums, counts, centroids, reducer)
     return self.means(sums, counts, centroids.double()).to(centroids.dtype)
 
-# %% ../nbs/05_engine.ipynb #b29ad326
+# %% ../nbs/05_engine.ipynb #03d13166
 class FullPass(Pass):
     "Lloyd's assignment: every point, every step, each thread taking whole chunks"
     def assign(self,
@@ -306,7 +307,22 @@ class FullPass(Pass):
         if not settled: self.assign(centroids, update=False)
         return self.labels, self.inertia
 
-# %% ../nbs/05_engine.ipynb #dfc474da
+# %% ../nbs/05_engine.ipynb #58fb7fb6
+@patch
+def steps(self:FullPass,
+    centroids:Tensor, # (k, d) centroids, in the source's frame
+    most:int, # Most steps to take
+    tol:float, # Stop once the summed squared centroid shift is at most this
+)->tuple: # (steps taken, centroids, whether the last changed no label, whether it moved them by at most tol)
+    "Up to `most` steps in one call of the ops, where they offer it (all the rows in one chunk, Lloyd's plain means)"
+    many = getattr(self.ops, 'steps', None)
+    own = any(getattr(type(self), f) is not getattr(FullPass, f) for f in ('assign', 'update', 'means', 'converged'))
+    if many is None or own or self.rows < len(self.src): return 0, centroids, False, False
+    taken, centroids, (inertia, changed, shift) = many(self.src, centroids, self.ws[0], self.labels, most, tol, self.w, self.x2)
+    if taken: self.inertia = inertia
+    return taken, centroids, bool(taken and changed == 0), bool(taken and self.converged(shift.item(), tol))
+
+# %% ../nbs/05_engine.ipynb #d70855b4
 def run_lloyd(
     pass_, # What plugs in: a FullPass, a BoundedPass, ...
     centroids:Tensor, # (k, d) starting centroids, in the source's frame
@@ -316,10 +332,16 @@ def run_lloyd(
     callback=None, # Called as callback(step, centroids, labels) after each step
 )->tuple: # (centroids, labels, inertia, n_iter), as lloyd returns them
     "Lloyd's loop, written once: assign, add up, update, until the centroids settle"
-    reducer, settled = reducer or Reducer(), False
+    reducer, settled, step = reducer or Reducer(), False, 0
     pass_.reset()
     centroids = centroids.to(pass_.device, pass_.dtype)
-    for step in range(1, max_iter + 1):
+    many = callback is None and reducer.world == 1 and hasattr(pass_, 'steps')  # nobody needs to see every step
+    while step < max_iter:
+        if many:  # the pass may take several steps in one go, leaving to the loop one it can't take
+            taken, centroids, settled, done = pass_.steps(centroids, max_iter - step, tol)
+            step += taken
+            if settled or done or step == max_iter: break
+        step += 1
         sums, counts, changed = pass_.assign(centroids)
         new = pass_.update(reducer.sum(sums), reducer.sum(counts), centroids, reducer)
         settled = step > 1 and changed is not None and reducer.total(changed) == 0
@@ -329,7 +351,7 @@ def run_lloyd(
     labels, inertia = pass_.finish(centroids, settled)
     return centroids, labels, reducer.total(inertia), step
 
-# %% ../nbs/05_engine.ipynb #2518e06f
+# %% ../nbs/05_engine.ipynb #580aafd4
 @patch
 def nearest_two(self:Pass,
     rows:Tensor, # Indices of the rows to look at, ascending
@@ -348,14 +370,14 @@ def nearest_two(self:Pass,
         self.ops.nearest_two(self.src, sel, cs, self.ws[t], x2, out=tuple(o[a:b] for o in out))
     return out if not dense or m == len(rows) else tuple(o.index_select(0, rows - lo) for o in out)
 
-# %% ../nbs/05_engine.ipynb #56027673
+# %% ../nbs/05_engine.ipynb #6a5bb88e
 def _move_points(sums, counts, x, old, new):
     "Move the points `x` from centroids `old` to centroids `new` in the running `sums` and `counts`"
     sums.index_add_(0, new, x).index_add_(0, old, -x)
     ones = torch.ones(len(x), dtype=counts.dtype, device=counts.device)
     counts.index_add_(0, new, ones).index_add_(0, old, -ones)
 
-# %% ../nbs/05_engine.ipynb #fb92dda4
+# %% ../nbs/05_engine.ipynb #dd9bfb39
 class BoundedPass(Pass):
     "Hamerly's assignment: Lloyd's labels, looking only at the points whose bounds don't prove their centroid"
     def setup(self):
@@ -375,7 +397,7 @@ class BoundedPass(Pass):
         self.lower = torch.zeros(n, dtype=torch.float64, device=dev)
         self.sums, self.counts, self.looked = None, None, []
 
-# %% ../nbs/05_engine.ipynb #3dd96371
+# %% ../nbs/05_engine.ipynb #ba22424a
 @patch
 def relabel(self:BoundedPass, a:int, b:int, cs, gaps:tuple, t:int)->tuple:
     "In thread `t`, relabel the rows `a:b` whose bounds don't prove their centroid: `(looked at, rows that changed, their old labels)`"
@@ -389,7 +411,7 @@ def relabel(self:BoundedPass, a:int, b:int, cs, gaps:tuple, t:int)->tuple:
     changed = old != lab
     return len(rows), rows[changed], old[changed]
 
-# %% ../nbs/05_engine.ipynb #d343e9d4
+# %% ../nbs/05_engine.ipynb #cbb81170
 @patch
 def bounded_assign(self:BoundedPass, centroids:Tensor, move:bool=False)->int:
     "Relabel the points whose bounds don't prove their centroid; with `move`, update the sums; how many changed"
@@ -410,7 +432,7 @@ def bounded_assign(self:BoundedPass, centroids:Tensor, move:bool=False)->int:
     self.looked.append(sum(n for n, _, _ in done))
     return sum(c for _, c, _ in done)
 
-# %% ../nbs/05_engine.ipynb #dd8617b2
+# %% ../nbs/05_engine.ipynb #471ef9a0
 @patch
 def gaps(self:BoundedPass, centroids:Tensor)->tuple:
     "The centroids' rounding slack, and half the distance from each centroid to the nearest other one"
@@ -418,7 +440,7 @@ def gaps(self:BoundedPass, centroids:Tensor)->tuple:
     if len(c) == 1: return self.eps * (c * c).sum(), torch.full((1,), float('inf'), dtype=torch.float64, device=c.device)
     return self.eps * (c * c).sum(1).max(), torch.cdist(c, c).fill_diagonal_(float('inf')).amin(1) / 2
 
-# %% ../nbs/05_engine.ipynb #990b7e8b
+# %% ../nbs/05_engine.ipynb #dfbcf56d
 @patch
 def needs_look(self:BoundedPass, a:int, b:int, c_slack:float, half_gap:Tensor)->Tensor:
     "For rows `a:b`: whether the bounds fail to prove the point's centroid (allowing for rounding)"
@@ -426,7 +448,7 @@ def needs_look(self:BoundedPass, a:int, b:int, c_slack:float, half_gap:Tensor)->
     torch.maximum(bound, self.lower[a:b], out=bound).square_()
     return self.upper[a:b].square().add_(self.x2_slack[a:b], alpha=2).add_(2 * c_slack) >= bound
 
-# %% ../nbs/05_engine.ipynb #8abb3af0
+# %% ../nbs/05_engine.ipynb #74dd7b85
 @patch
 def accumulate(self:BoundedPass)->tuple:
     "Float64 sums and counts of all the points by their labels, chunk by chunk"
@@ -437,7 +459,7 @@ def accumulate(self:BoundedPass)->tuple:
         sums.index_add_(0, lab, x if self.w is None else x * self.w[a:b, None].double())
     return sums, torch.bincount(self.labels, weights=self.w, minlength=self.k).double()
 
-# %% ../nbs/05_engine.ipynb #785d7894
+# %% ../nbs/05_engine.ipynb #102f227a
 @patch
 def assign(self:BoundedPass, centroids:Tensor)->tuple:
     "Relabel where needed; the sums follow the points that moved"
@@ -446,7 +468,7 @@ def assign(self:BoundedPass, centroids:Tensor)->tuple:
     if fresh: self.sums, self.counts = self.accumulate()
     return self.sums.clone(), self.counts.clone(), changed  # clones: the reducer adds processes' sums in place
 
-# %% ../nbs/05_engine.ipynb #bc71a8be
+# %% ../nbs/05_engine.ipynb #d2f77bef
 @patch
 def update(self:BoundedPass, sums:Tensor, counts:Tensor, centroids:Tensor, reducer:Reducer)->Tensor:
     "New centroids as Lloyd's; then move the bounds by how far the centroids moved"
@@ -457,7 +479,7 @@ def update(self:BoundedPass, sums:Tensor, counts:Tensor, centroids:Tensor, reduc
     self.lower.sub_(moved.max()).clamp_min_(0)
     return new
 
-# %% ../nbs/05_engine.ipynb #e7279071
+# %% ../nbs/05_engine.ipynb #10a9917d
 @patch
 def finish(self:BoundedPass, centroids:Tensor, settled:bool)->tuple:
     "The final labels, and the inertia measured directly"
@@ -465,7 +487,7 @@ def finish(self:BoundedPass, centroids:Tensor, settled:bool)->tuple:
     d2 = self.own_distances(centroids)
     return self.labels, d2.sum() if self.w is None else d2 @ self.w.double()
 
-# %% ../nbs/05_engine.ipynb #e8c38ea0
+# %% ../nbs/05_engine.ipynb #0a6f6460
 def data_stats(
     src:RowSource, # The rows (this process's, when distributed), before origin is set
     reducer:Reducer=None, # How processes combine
@@ -484,7 +506,7 @@ def data_stats(
     far = bool(mean.pow(2).sum() > var.sum())  # farther from 0 than spread
     return (mean if far else torch.zeros_like(mean)).to(src.dtype), var.mean().item()
 
-# %% ../nbs/05_engine.ipynb #d8cad2c5
+# %% ../nbs/05_engine.ipynb #572d44f0
 def sample_rows(
     src:RowSource, # This process's rows
     size:int, # Rows to gather from all processes together

@@ -6,7 +6,7 @@
 __all__ = ['KERNEL_TEMPLATE', 'KERNEL_HEADER', 'FLAGS', 'kernel_source', 'kernel_cache', 'build_kernel', 'load_kernel',
            'nearest_accumulate', 'nearest_two_rows', 'padded_width', 'padded_centroids', 'KernelOps', 'kernel_ops']
 
-# %% ../nbs/05a_kernel.ipynb #f9329d24
+# %% ../nbs/05a_kernel.ipynb #1759a96f
 import ctypes, hashlib, os, platform, shutil, subprocess, sys, tempfile
 from pathlib import Path
 from string import Template
@@ -15,7 +15,7 @@ from torch import Tensor
 from .inputs import RowSource
 from .engine import Partial
 
-# %% ../nbs/05a_kernel.ipynb #edd1cc8c
+# %% ../nbs/05a_kernel.ipynb #93e3689f
 KERNEL_TEMPLATE = r"""
 /* ---- $T: vectors of $L $T (one AVX2 register), masks of $L $I ---- */
 typedef $T v8$S __attribute__((vector_size($VB)));
@@ -41,29 +41,90 @@ static inline __attribute__((always_inline)) v8$S block_$S(const $T *tab, const 
 
 /* Few features and no table: $L rows at a time, one per lane, against every column j in turn (the same sums in the
    same order as block_$S, strict < keeping the first column on ties). Writes the rows' labels and distances. */
-static inline __attribute__((always_inline)) void lanes_$S(const $T *cT, const $T *c2, const $T *x, int64_t k,
-                                                          int64_t d, int32_t *lab, $T *best) {
-  v8$S xs[8], bv = INF_$S; m8$S bi = {0};
-  for (int64_t f = 0; f < d; f++) for (int l = 0; l < $L; l++) xs[f][l] = x[l * d + f];
-  for (int64_t j = 0; j < k; j++) {
+static inline __attribute__((always_inline)) void lanes_best_$S(const $T *cT, const $T *c2, const v8$S *xs, int64_t k,
+                                                               int64_t kr, int64_t d, v8$S *best, m8$S *lab) {
+  v8$S bv = INF_$S; m8$S bi = {0};
+  for (int64_t j = 0; j < kr; j++) {  /* the first kr of the k columns: the padding's are never nearest */
     v8$S v = (v8$S){0} + c2[j];
     for (int64_t f = 0; f < d; f++) v += xs[f] * cT[f * k + j];
     m8$S lt = (m8$S)(v < bv);
     bv = SEL_$S(lt, v, bv, v8$S); bi = SEL_$S(lt, ((m8$S){0} + ($I)j), bi, m8$S);
   }
+  *best = bv; *lab = bi;
+}
+
+static inline __attribute__((always_inline)) void lanes_$S(const $T *cT, const $T *c2, const $T *x, int64_t k,
+                                                          int64_t d, int32_t *lab, $T *best) {
+  v8$S xs[8], bv; m8$S bi;
+  for (int64_t f = 0; f < d; f++) for (int l = 0; l < $L; l++) xs[f][l] = x[l * d + f];
+  lanes_best_$S(cT, c2, xs, k, k, d, &bv, &bi);
   for (int l = 0; l < $L; l++) { lab[l] = (int32_t)bi[l]; best[l] = bv[l]; }
 }
 
+/* With few centroids too (at most 16, padded), the rows' sums, counts, changes and inertia are added up in vectors,
+   lane by lane, through a whole chunk (a centroid's sum takes each lane's points where the lane's label is that
+   centroid), and added into the outputs once, at the chunk's end (flush_$S). */
+typedef double vd$S __attribute__((vector_size($L * 8)));
+typedef int32_t vl$S __attribute__((vector_size($L * 4)));
+typedef int64_t vm$S __attribute__((vector_size($L * 8)));
+typedef struct { v8$S sums[16 * 8]; vd$S wsum[16], inertia; vl$S hits[16], changed; } acc_$S;
+
+static inline __attribute__((always_inline)) void lanes_add_$S(const $T *cT, const $T *c2, const $T *x, const $T *x2,
+    const $T *w, int64_t k, int64_t kr, int64_t d, const int32_t *old, int32_t *labels, acc_$S *a) {
+  v8$S xs[8], bv, xx = {0}, wv, zero = {0}; m8$S bi;
+  for (int64_t f = 0; f < d; f++) for (int l = 0; l < $L; l++) xs[f][l] = x[l * d + f];
+  lanes_best_$S(cT, c2, xs, k, kr, d, &bv, &bi);
+  if (x2) memcpy(&xx, x2, sizeof xx); else for (int64_t f = 0; f < d; f++) xx += xs[f] * xs[f];
+  v8$S dist = bv + xx;
+  vd$S dd = __builtin_convertvector(SEL_$S((m8$S)(dist > 0), dist, zero, v8$S), vd$S);
+  vd$S wd;
+  if (w) { memcpy(&wv, w, sizeof wv); wd = __builtin_convertvector(wv, vd$S); dd *= wd; }
+  a->inertia += dd;
+  vl$S lab = __builtin_convertvector(bi, vl$S), was; memcpy(&was, old, sizeof was);
+  a->changed -= (vl$S)(was != lab);
+  memcpy(labels, &lab, sizeof lab);
+  for (int64_t j = 0; j < kr; j++) {
+    vl$S hit = (vl$S)(lab == (int32_t)j);
+    m8$S m = __builtin_convertvector(hit, m8$S);
+    a->hits[j] -= hit;
+    if (w) a->wsum[j] += (vd$S)((vm$S)wd & __builtin_convertvector(hit, vm$S));  /* weights add up in double */
+    for (int64_t f = 0; f < d; f++) a->sums[j * d + f] += SEL_$S(m, w ? xs[f] * wv : xs[f], zero, v8$S);
+  }
+}
+
+static inline __attribute__((always_inline)) void flush_$S(const acc_$S *a, int64_t k, int64_t d, int weighted,
+                                                          $T *sums, double *counts, double *inertia, double *changed) {
+  for (int l = 0; l < $L; l++) { *inertia += a->inertia[l]; *changed += a->changed[l]; }
+  for (int64_t j = 0; j < k; j++) {
+    int64_t hits = 0; for (int l = 0; l < $L; l++) hits += a->hits[j][l];
+    if (!hits) continue;  /* also every padding column j: sums has only the real centroids' rows */
+    double wsum = 0; for (int l = 0; l < $L; l++) wsum += a->wsum[j][l];
+    counts[j] += weighted ? wsum : (double)hits;
+    for (int64_t f = 0; f < d; f++) { $T t = 0; for (int l = 0; l < $L; l++) t += a->sums[j * d + f][l]; sums[j * d + f] += t; }
+  }
+}
+
 /* The nearest centroid of each of the m rows (k a multiple of $L), its label change, its inertia, its (weighted) sum:
-   x is (m, d); x2 (|x|^2) and w may be NULL; sums may be NULL (labels and inertia only). Adds into sums (k, d),
+   x is (m, d); x2 (|x|^2) and w may be NULL; sums may be NULL (labels and inertia only). The changes are counted
+   against old, which may be labels itself. Adds into sums (k, d),
    counts (k) and stats (inertia, changed). With tab NULL the distances are computed here from cT (small d: at most
    8 features), $L rows at a time, with d a constant that the compiler unrolls (see km_lloyd_rows below). */
 static inline __attribute__((always_inline)) void rows_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x,
-    const $T *x2, const $T *w, int64_t m, int64_t k, int64_t d, int32_t *labels, $T *sums, double *counts, double *stats) {
+    const $T *x2, const $T *w, int64_t m, int64_t k, int64_t d, const int32_t *old, int32_t *labels, $T *sums,
+    double *counts, double *stats) {
   double inertia = 0, changed = 0;
   int32_t lab[$L]; $T best[$L];
+  int vec = !tab && d <= 8 && k <= 16 && sums;
+  int64_t kr = k;  /* the real centroids: the padding's |c|^2 is infinite */
+  while (kr > 1 && c2[kr - 1] == INFINITY) kr--;
+  acc_$S a;
+  if (vec) memset(&a, 0, sizeof a);
   for (int64_t i0 = 0; i0 < m; i0 += $L) {
     int64_t n = m - i0 < $L ? m - i0 : $L;
+    if (vec && n == $L) {
+      lanes_add_$S(cT, c2, x + i0 * d, x2 ? x2 + i0 : NULL, w ? w + i0 : NULL, k, kr, d, old + i0, labels + i0, &a);
+      continue;
+    }
     if (!tab && n == $L && d <= 8) lanes_$S(cT, c2, x + i0 * d, k, d, lab, best);
     else for (int64_t l = 0; l < n; l++) {
       v8$S bv = INF_$S; m8$S bi = $IOTA, jv = bi;
@@ -81,7 +142,7 @@ static inline __attribute__((always_inline)) void rows_$S(const $T *tab, const $
       $T xx = 0;
       if (x2) xx = x2[i]; else for (int64_t f = 0; f < d; f++) xx += xi[f] * xi[f];
       $T dist = best[l] + xx, wi = w ? w[i] : 1;
-      changed += labels[i] != bj;
+      changed += old[i] != bj;
       labels[i] = bj;
       inertia += (double)(dist > 0 ? dist : 0) * wi;
       if (!sums) continue;
@@ -91,17 +152,61 @@ static inline __attribute__((always_inline)) void rows_$S(const $T *tab, const $
       counts[bj] += wi;
     }
   }
+  if (vec) flush_$S(&a, k, d, w != NULL, sums, counts, &inertia, &changed);
   stats[0] += inertia; stats[1] += changed;
 }
 
-#define ROWS_D_$S(D) case D: rows_$S(tab, cT, c2, x, x2, w, m, k, D, labels, sums, counts, stats); break;
+/* One function for each number of features up to 8, each with d a constant (and one for any d): small functions
+   that the compiler optimises quickly, called once per chunk (or step). */
+#define ROWS_ARGS_$S const $T *tab, const $T *cT, const $T *c2, const $T *x, const $T *x2, const $T *w, int64_t m, \
+                  int64_t k, int64_t d, const int32_t *old, int32_t *labels, $T *sums, double *counts, double *stats
+#define ROWS_D_$S(D) KM_TARGET static void rows_$S##_##D(ROWS_ARGS_$S) { \
+  rows_$S(tab, cT, c2, x, x2, w, m, k, D, old, labels, sums, counts, stats); }
+ROWS_D_$S(1) ROWS_D_$S(2) ROWS_D_$S(3) ROWS_D_$S(4) ROWS_D_$S(5) ROWS_D_$S(6) ROWS_D_$S(7) ROWS_D_$S(8) ROWS_D_$S(d)
+typedef void (*rows_fn_$S)(ROWS_ARGS_$S);
+static const rows_fn_$S ROWS_$S[9] = {rows_${S}_d, rows_${S}_1, rows_${S}_2, rows_${S}_3, rows_${S}_4, rows_${S}_5,
+                                      rows_${S}_6, rows_${S}_7, rows_${S}_8};
+#define any_rows_$S(tab, ...) ROWS_$S[(tab) || d > 8 ? 0 : d](tab, __VA_ARGS__)
+
 KM_TARGET void km_lloyd_rows_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x, const $T *x2, const $T *w,
                                 int64_t m, int64_t k, int64_t d, int32_t *labels, $T *sums, double *counts,
                                 double *stats) {
-  switch (tab ? 0 : d) {
-    ROWS_D_$S(1) ROWS_D_$S(2) ROWS_D_$S(3) ROWS_D_$S(4) ROWS_D_$S(5) ROWS_D_$S(6) ROWS_D_$S(7) ROWS_D_$S(8)
-    default: rows_$S(tab, cT, c2, x, x2, w, m, k, d, labels, sums, counts, stats);
+  any_rows_$S(tab, cT, c2, x, x2, w, m, k, d, labels, labels, sums, counts, stats);
+}
+
+/* Whole Lloyd steps over m rows held in memory, without a table: pad the centroids (as padded_centroids does), label
+   and add up the rows, move each centroid to its cluster's mean (divided in double, as Pass.update does), until `most`
+   steps are taken, no label changes, or the summed squared shift is at most tol. A step that leaves a cluster empty
+   is not taken (its labels go to the spare buffer, which is why there are two): the engine takes it, relocating.
+   c (k, d) is moved in place; cT (d, kp), c2 (kp), sums (k, d) and counts (k) are work space; out gets the inertia,
+   changed labels and shift of the last step taken. Returns the number of steps taken. */
+KM_TARGET int64_t km_lloyd_steps_$S(const $T *x, const $T *x2, const $T *w, int64_t m, int64_t k, int64_t kp,
+                                    int64_t d, $T *c, $T *cT, $T *c2, int32_t *labels, int32_t *spare, $T *sums,
+                                    double *counts, int64_t most, double tol, double *out) {
+  int32_t *cur = labels, *next = spare;
+  int64_t s = 0;
+  while (s < most) {
+    for (int64_t j = 0; j < kp; j++) {
+      $T cc = 0;
+      for (int64_t f = 0; f < d; f++) { $T v = j < k ? c[j * d + f] : 0; cT[f * kp + j] = -2 * v; cc += v * v; }
+      c2[j] = j < k ? cc : INFINITY;
+    }
+    double stats[2] = {0, 0}, shift = 0;
+    memset(sums, 0, k * d * sizeof($T)); memset(counts, 0, k * sizeof(double));
+    any_rows_$S(NULL, cT, c2, x, x2, w, m, kp, d, cur, next, sums, counts, stats);
+    int empty = 0;
+    for (int64_t j = 0; j < k; j++) empty |= counts[j] == 0;
+    if (empty) break;
+    for (int64_t j = 0; j < k * d; j++) {
+      $T v = ($T)((double)sums[j] / counts[j / d]), dv = v - c[j];
+      shift += (double)(dv * dv); c[j] = v;
+    }
+    int32_t *t = cur; cur = next; next = t; s++;
+    out[0] = stats[0]; out[1] = stats[1]; out[2] = shift;
+    if (stats[1] == 0 || shift <= tol) break;
   }
+  if (cur != labels) memcpy(labels, cur, m * sizeof(int32_t));
+  return s;
 }
 
 /* Hamerly's bounds need the two smallest distances of each row: each lane keeps its best and second best, then the
@@ -129,7 +234,7 @@ KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, cons
 }
 """
 
-# %% ../nbs/05a_kernel.ipynb #f3f65469
+# %% ../nbs/05a_kernel.ipynb #299f4c8a
 KERNEL_HEADER = r"""
 #include <stdint.h>
 #include <string.h>
@@ -155,7 +260,7 @@ def kernel_source()->str: # The whole C source: the header, then the template fo
             IOTA='{' + ', '.join(map(str, range(L))) + '}', INFS=', '.join(['INFINITY'] * L))
     return KERNEL_HEADER + variant('float', 'int32_t', 'f32', 8) + variant('double', 'int64_t', 'f64', 4)
 
-# %% ../nbs/05a_kernel.ipynb #dcb4e408
+# %% ../nbs/05a_kernel.ipynb #9cc64703
 def kernel_cache()->Path:
     "Folder for the built kernel: `$KMEANS_NBDEV_CACHE`, else `$XDG_CACHE_HOME/kmeans_nbdev`, else `~/.cache/kmeans_nbdev`"
     if os.environ.get('KMEANS_NBDEV_CACHE'): return Path(os.environ['KMEANS_NBDEV_CACHE'])
@@ -163,7 +268,7 @@ def kernel_cache()->Path:
 
 FLAGS = ['-O3', '-shared', '-fPIC', '-Wno-psabi']
 
-# %% ../nbs/05a_kernel.ipynb #9ed2aea8
+# %% ../nbs/05a_kernel.ipynb #18950514
 def _compiler(cc:str=None)->tuple:
     "`(path, version line)` of the C compiler to use (`cc`, else `$CC`, else `cc`), or None if there is none"
     path = shutil.which(cc or os.environ.get('CC') or 'cc')
@@ -195,7 +300,7 @@ def build_kernel(
             return None, r.stderr.strip()[-2000:] or f"{compiler[0]} failed"
     except (OSError, subprocess.SubprocessError) as e: return None, str(e)
 
-# %% ../nbs/05a_kernel.ipynb #e4bc30b4
+# %% ../nbs/05a_kernel.ipynb #1f864de1
 _LIB = {}
 
 def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTorch ops should run
@@ -217,9 +322,11 @@ def _bind(lib:ctypes.CDLL)->ctypes.CDLL:
         rows, two = getattr(lib, f'km_lloyd_rows_{s}'), getattr(lib, f'km_nearest_two_{s}')
         rows.argtypes, rows.restype = [p] * 6 + [i] * 3 + [p] * 4, None
         two.argtypes, two.restype = [p] * 5 + [i] * 3 + [p] * 3, None
+        steps = getattr(lib, f'km_lloyd_steps_{s}')
+        steps.argtypes, steps.restype = [p] * 3 + [i] * 4 + [p] * 7 + [i, ctypes.c_double, p], i
     return lib
 
-# %% ../nbs/05a_kernel.ipynb #90d5d515
+# %% ../nbs/05a_kernel.ipynb #45cf59ee
 def _checked(
     name:str, # The caller's name, for the error message
     checks:list, # (tensor, shape) each argument must match; None tensors are skipped
@@ -239,7 +346,7 @@ def _checked(
 def _ptr(t:Tensor): return None if t is None else t.data_ptr()
 _SUFFIX = {torch.float32: 'f32', torch.float64: 'f64'}
 
-# %% ../nbs/05a_kernel.ipynb #703ed045
+# %% ../nbs/05a_kernel.ipynb #9431be35
 def nearest_accumulate(
     table:Tensor, # (m, kp) -2 x·c for the chunk's points and the (padded) centroids, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids (used when there is no table)
@@ -260,7 +367,7 @@ def nearest_accumulate(
     getattr(lib, f'km_lloyd_rows_{s}')(*map(_ptr, (table, cT, c2, x, x2, w)), m, kp, d,
                                        *map(_ptr, (labels, sums, counts, stats)))
 
-# %% ../nbs/05a_kernel.ipynb #156ec351
+# %% ../nbs/05a_kernel.ipynb #62594065
 def nearest_two_rows(
     table:Tensor, # (m, kp) -2 x·c, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids
@@ -276,14 +383,14 @@ def nearest_two_rows(
     getattr(lib, f'km_nearest_two_{s}')(*map(_ptr, (table, cT, c2, x, x2)), m, kp, d, *map(_ptr, (labels, best, second)))
     return labels, best, second
 
-# %% ../nbs/05a_kernel.ipynb #f57cf3b0
+# %% ../nbs/05a_kernel.ipynb #33c157a6
 def padded_width(
     k:int, # Number of centroids
 )->int: # Width of the kernel's tables: k rounded up to a multiple of 8
     "Columns a kernel table needs for `k` centroids"
     return -(-k // 8) * 8
 
-# %% ../nbs/05a_kernel.ipynb #fa8f0938
+# %% ../nbs/05a_kernel.ipynb #4e378c02
 def padded_centroids(
     centroids:Tensor, # (k, d) centroids
 )->tuple: # (cT, c2): (d, kp) -2cᵀ and (kp,) |c|², padded to kp = padded_width(k) with dummies nobody is nearest to
@@ -294,7 +401,7 @@ def padded_centroids(
     torch.sum(centroids * centroids, 1, out=c2[:k])
     return cT, c2
 
-# %% ../nbs/05a_kernel.ipynb #fde92e52
+# %% ../nbs/05a_kernel.ipynb #f6aab41b
 class KernelOps:
     "How one chunk is computed on the CPU with the compiled kernel: a matrix product (or none, for few features), then one fused loop"
     name = 'c'
@@ -307,7 +414,8 @@ class KernelOps:
         most = self.direct_features if self.direct_features is not None else 8
         lib, s = load_kernel(), _SUFFIX[dtype]  # looked up once a pass, not once a chunk
         return dict(x=torch.empty(rows, d, dtype=dtype), table=None if d <= most else torch.empty(rows, padded_width(k), dtype=dtype),
-                    rows_fn=getattr(lib, f'km_lloyd_rows_{s}'), two_fn=getattr(lib, f'km_nearest_two_{s}'))
+                    rows_fn=getattr(lib, f'km_lloyd_rows_{s}'), two_fn=getattr(lib, f'km_nearest_two_{s}'),
+                    steps_fn=getattr(lib, f'km_lloyd_steps_{s}'))
 
     def prepare(self, centroids:Tensor)->tuple: return padded_centroids(centroids)
 
@@ -331,7 +439,19 @@ class KernelOps:
         ws['two_fn'](*map(_ptr, (table, *cs, x, x2)), len(x), len(cs[1]), x.shape[1], *map(_ptr, out))
         return out
 
-# %% ../nbs/05a_kernel.ipynb #4b83b76b
+    def steps(self, src:RowSource, centroids:Tensor, ws:dict, labels:Tensor, most:int, tol:float, w:Tensor=None,
+              x2:Tensor=None)->tuple:
+        "Up to `most` whole steps over all of `src` (one chunk, no table) in one call: `(steps taken, centroids, out)`"
+        (n, d), k = src.shape, len(centroids)
+        out = torch.zeros(3, dtype=torch.float64)  # the last step's inertia, changed labels and squared shift
+        if ws['table'] is not None or n > len(ws['x']): return 0, centroids, out
+        x, c, kp = src.take(slice(0, n), out=ws['x'][:n]), centroids.clone(memory_format=torch.contiguous_format), padded_width(k)
+        work = (c.new_empty(d, kp), c.new_empty(kp), labels, torch.empty_like(labels), torch.empty_like(c),
+                torch.empty(k, dtype=torch.float64))  # cT, c2, labels and a spare, sums, counts
+        taken = ws['steps_fn'](*map(_ptr, (x, x2, w)), n, k, kp, d, *map(_ptr, (c, *work)), most, tol, _ptr(out))
+        return taken, c, out
+
+# %% ../nbs/05a_kernel.ipynb #46be355f
 def kernel_ops(
     src:RowSource, # The rows to be worked on
 )->KernelOps: # KernelOps() for float32 or float64 work on the CPU when the kernel can be had, else None
