@@ -356,7 +356,7 @@ def main():
     p.add_argument('--quick', action='store_true', help='small sizes only, for a smoke test')
     p.add_argument('--busy', action='store_true', help='keep one core busy with a spinning process during the run')
     p.add_argument('--only', choices=['lloyd', 'defaults', 'memory', 'seeding', 'scale', 'features'], help='run only one part')
-    p.add_argument('--cases', help='with --only lloyd: only the Lloyd cases whose names start with one of these (comma-separated), merged into the results')
+    p.add_argument('--cases', help='with --only lloyd or defaults: only the cases whose names start with one of these (comma-separated), merged into the results')
     p.add_argument('--libs', help='with --only lloyd or defaults: only these libraries (comma-separated names as in the tables), merged into the results')
     p.add_argument('--out', default=None)
     p.add_argument('--mem-child', nargs=6, help=argparse.SUPPRESS)
@@ -382,13 +382,17 @@ def main():
                 rows = lloyd_case(n, d, k, dtype, i1, i2, repeat, reps, memory=not (args.busy or args.quick), libs=libs)
                 results['lloyd'][name] = {**results['lloyd'].get(name, {}), **rows} if libs else rows
         if args.only in (None, 'defaults'):
-            old, new = results.get('defaults', {}) if libs else {}, {}
-            new['tutorial 1500×2, k=6'] = defaults_case('tutorial', make_clusters(seed=42)[1], 6, repeat=5, libs=libs)
+            old, new = results.get('defaults', {}) if libs or args.cases else {}, {}
+            datasets = {'tutorial 1500×2, k=6': lambda: (make_clusters(seed=42)[1], 6, 20)}
             if not args.quick:
-                new['200k×32, k=64'] = defaults_case('200k×32', make_clusters(64, 200_000 // 64, 32, spread=10., seed=0)[1], 64, libs=libs)
-                emb = make_clusters(1024, 100_000 // 1024 + 1, 768, spread=2., seed=0)[1][:100_000]
-                new['100k×768, k=1024 (embeddings)'] = defaults_case('embeddings', emb, 1024, libs=libs)
-            results['defaults'] = {case: {**old.get(case, {}), **rows} for case, rows in new.items()}
+                datasets['200k×32, k=64'] = lambda: (make_clusters(64, 200_000 // 64, 32, spread=10., seed=0)[1], 64, 1)
+                datasets['100k×768, k=1024 (embeddings)'] = lambda: (
+                    make_clusters(1024, 100_000 // 1024 + 1, 768, spread=2., seed=0)[1][:100_000], 1024, 1)
+            for case, make in datasets.items():
+                if args.cases and not any(case.startswith(c.strip()) for c in args.cases.split(',')): continue
+                X, k, repeat = make()
+                new[case] = defaults_case(case.split(',')[0], X, k, repeat=repeat, libs=libs)
+            results['defaults'] = {case: {**old.get(case, {}), **new.get(case, {})} for case in {**old, **new}}
         if args.only in (None, 'memory') and not args.busy:
             print("Peak memory of a default fit", file=sys.stderr)
             size = (20_000, 16, 16) if args.quick else (1_000_000, 64, 256)

@@ -6,7 +6,7 @@
 __all__ = ['random_centroids', 'sample_by_weight', 'cores', 'torch_serial', 'pass_threads', 'in_threads', 'in_tasks',
            'trial_potentials', 'initialize_centroids', 'kmeans_plusplus']
 
-# %% ../nbs/02_init.ipynb #c7085c78
+# %% ../nbs/02_init.ipynb #986afb1d
 import math, os, threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 from .distance import calculate_distances, sq_norms
 
-# %% ../nbs/02_init.ipynb #019bf761
+# %% ../nbs/02_init.ipynb #b98acc84
 def random_centroids(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
@@ -28,7 +28,7 @@ def random_centroids(
         idx = (u.log() / sample_weight.double()).topk(k).indices
     return data[idx].clone()
 
-# %% ../nbs/02_init.ipynb #3b2afd36
+# %% ../nbs/02_init.ipynb #e61b5ae2
 def sample_by_weight(
     weights:Tensor, # (n,) non-negative weights
     n:int, # How many indices to draw (with replacement)
@@ -52,7 +52,7 @@ def sample_by_weight(
         out[sel] = blk * block + torch.searchsorted(local, frac[sel] * local[-1], right=True).clamp_max_(last)
     return out
 
-# %% ../nbs/02_init.ipynb #e3dec7aa
+# %% ../nbs/02_init.ipynb #35f31ac6
 _CORES = []  # PyTorch's thread counts from before each torch_serial
 
 def cores()->int:
@@ -68,7 +68,7 @@ def torch_serial():
         n = _CORES.pop()
         torch.set_num_threads(1 if _CORES else n)  # the outermost gives PyTorch its threads back
 
-# %% ../nbs/02_init.ipynb #f1a72a83
+# %% ../nbs/02_init.ipynb #35aa5b4d
 def pass_threads(
     n:int, # Rows in the pass
     device, # Where the work happens
@@ -79,7 +79,7 @@ def pass_threads(
     if torch.device(device).type != 'cpu' or n * (k * d // 8 + k + d) < 2**21: return 1  # about the pass's work
     return max(1, min(cores(), n // 8192))
 
-# %% ../nbs/02_init.ipynb #dc8494c6
+# %% ../nbs/02_init.ipynb #cc380a9e
 _POOL = {}  # (threads, process id) -> the pool
 
 def in_threads(
@@ -95,7 +95,7 @@ def in_threads(
     try: return list(_POOL[key].map(work, range(threads)))
     finally: torch.set_num_threads(before)
 
-# %% ../nbs/02_init.ipynb #1daf279c
+# %% ../nbs/02_init.ipynb #5504c4c5
 def in_tasks(
     work, # work(i, t) does task i in thread t (t: whose buffers to use, 0 ≤ t < threads)
     tasks:int, # How many tasks
@@ -111,7 +111,7 @@ def in_tasks(
     in_threads(worker, min(threads, tasks))
     return out
 
-# %% ../nbs/02_init.ipynb #a79cf997
+# %% ../nbs/02_init.ipynb #d621ff56
 def trial_potentials(
     data:Tensor, # (n, d) points
     trials:Tensor, # (t, d) candidate centroids
@@ -135,7 +135,7 @@ def trial_potentials(
     pots = in_tasks(work, len(starts), pass_threads(len(data), data.device, len(trials), data.shape[1]))
     return sum(pots[1:], pots[0])  # in chunk order
 
-# %% ../nbs/02_init.ipynb #cbfbed3e
+# %% ../nbs/02_init.ipynb #b9eb13af
 def initialize_centroids(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
@@ -156,7 +156,7 @@ def initialize_centroids(
         closest.copy_(out[:, 0])
     return data[torch.cat(idx)].clone()
 
-# %% ../nbs/02_init.ipynb #c84e15e0
+# %% ../nbs/02_init.ipynb #5b614660
 def kmeans_plusplus(
     data:Tensor, # (n, d) points
     k:int, # How many centroids

@@ -4,18 +4,20 @@
 
 # %% auto #0
 __all__ = ['KERNEL_TEMPLATE', 'KERNEL_HEADER', 'FLAGS', 'kernel_source', 'kernel_cache', 'build_kernel', 'load_kernel',
-           'nearest_accumulate', 'nearest_two_rows', 'padded_width', 'padded_centroids', 'KernelOps', 'kernel_ops']
+           'nearest_accumulate', 'nearest_two_rows', 'padded_width', 'padded_centroids', 'KernelOps', 'kernel_ops',
+           'kernel_plusplus']
 
-# %% ../nbs/05a_kernel.ipynb #1759a96f
-import ctypes, hashlib, os, platform, shutil, subprocess, sys, tempfile
+# %% ../nbs/05a_kernel.ipynb #70096cd8
+import ctypes, hashlib, math, os, platform, shutil, subprocess, sys, tempfile
 from pathlib import Path
 from string import Template
 import torch
 from torch import Tensor
 from .inputs import RowSource
 from .engine import Partial
+from .init import sample_by_weight, kmeans_plusplus
 
-# %% ../nbs/05a_kernel.ipynb #93e3689f
+# %% ../nbs/05a_kernel.ipynb #7d0f381e
 KERNEL_TEMPLATE = r"""
 /* ---- $T: vectors of $L $T (one AVX2 register), masks of $L $I ---- */
 typedef $T v8$S __attribute__((vector_size($VB)));
@@ -209,6 +211,52 @@ KM_TARGET int64_t km_lloyd_steps_$S(const $T *x, const $T *x2, const $T *w, int6
   return s;
 }
 
+/* k-means++'s candidates c (t, d), for few features: out[i * ld + j] = min(closest[i], |x_i - c_j|^2) (closest NULL:
+   no minimum), each distance summed over the features directly, and pots[j] = the sum over the rows of w_i out[i, j],
+   in double (w NULL: all ones). */
+static inline __attribute__((always_inline)) void trials_$S(const $T *x, const $T *c, const $T *closest, const $T *w,
+    int64_t m, int64_t t, int64_t d, $T *out, int64_t ld, double *pots) {
+  for (int64_t j = 0; j < t; j++) pots[j] = 0;
+  for (int64_t i = 0; i < m; i++) {
+    const $T *xi = x + i * d;
+    double wi = w ? w[i] : 1;
+    for (int64_t j = 0; j < t; j++) {
+      $T s = 0;
+      for (int64_t f = 0; f < d; f++) { $T e = xi[f] - c[j * d + f]; s += e * e; }
+      if (closest && closest[i] < s) s = closest[i];
+      out[i * ld + j] = s; pots[j] += s * wi;
+    }
+  }
+}
+
+/* Greedy k-means++ on m rows in memory, for few features, as kmeans_plusplus does it: idx[0] is the first centroid's
+   row; each next one is the best of t candidates drawn by the inverse CDF of w D^2 (u: t uniforms in [0, 1) per
+   centroid), scored by the potential each would leave. Writes idx[1..k-1]; rows (t), closest (m), table (m, t),
+   cdf (m), cand (t, d) and pots (t) are work space. */
+KM_TARGET void km_plusplus_$S(const $T *x, const $T *w, int64_t m, int64_t d, int64_t k, int64_t t, const double *u,
+                              int64_t *idx, int64_t *rows, $T *closest, $T *table, double *cdf, $T *cand,
+                              double *pots) {
+  trials_$S(x, x + idx[0] * d, NULL, w, m, 1, d, closest, 1, pots);
+  for (int64_t c = 1; c < k; c++) {
+    double total = 0;
+    for (int64_t i = 0; i < m; i++) { total += (double)(w ? w[i] * closest[i] : closest[i]); cdf[i] = total; }
+    int64_t last = 0;  /* the first row whose running sum is the total: no draw goes past it */
+    while (last < m && cdf[last] < total) last++;
+    for (int64_t j = 0; j < t; j++) {
+      double v = u[(c - 1) * t + j] * total;
+      int64_t lo = 0, hi = m;  /* the first row whose running sum passes v */
+      while (lo < hi) { int64_t mid = (lo + hi) / 2; if (cdf[mid] > v) hi = mid; else lo = mid + 1; }
+      rows[j] = lo < last ? lo : last;
+      memcpy(cand + j * d, x + rows[j] * d, d * sizeof($T));
+    }
+    trials_$S(x, cand, closest, w, m, t, d, table, t, pots);
+    int64_t best = 0;  /* the first of the smallest, as argmin */
+    for (int64_t j = 1; j < t; j++) if (pots[j] < pots[best]) best = j;
+    idx[c] = rows[best];
+    for (int64_t i = 0; i < m; i++) closest[i] = table[i * t + best];
+  }
+}
+
 /* Hamerly's bounds need the two smallest distances of each row: each lane keeps its best and second best, then the
    second overall is the smallest of every lane's second and every other lane's best. x2 may be NULL. */
 KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x, const $T *x2, int64_t m,
@@ -234,7 +282,7 @@ KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, cons
 }
 """
 
-# %% ../nbs/05a_kernel.ipynb #299f4c8a
+# %% ../nbs/05a_kernel.ipynb #84fbb85e
 KERNEL_HEADER = r"""
 #include <stdint.h>
 #include <string.h>
@@ -260,7 +308,7 @@ def kernel_source()->str: # The whole C source: the header, then the template fo
             IOTA='{' + ', '.join(map(str, range(L))) + '}', INFS=', '.join(['INFINITY'] * L))
     return KERNEL_HEADER + variant('float', 'int32_t', 'f32', 8) + variant('double', 'int64_t', 'f64', 4)
 
-# %% ../nbs/05a_kernel.ipynb #9cc64703
+# %% ../nbs/05a_kernel.ipynb #94eb7748
 def kernel_cache()->Path:
     "Folder for the built kernel: `$KMEANS_NBDEV_CACHE`, else `$XDG_CACHE_HOME/kmeans_nbdev`, else `~/.cache/kmeans_nbdev`"
     if os.environ.get('KMEANS_NBDEV_CACHE'): return Path(os.environ['KMEANS_NBDEV_CACHE'])
@@ -268,7 +316,7 @@ def kernel_cache()->Path:
 
 FLAGS = ['-O3', '-shared', '-fPIC', '-Wno-psabi']
 
-# %% ../nbs/05a_kernel.ipynb #18950514
+# %% ../nbs/05a_kernel.ipynb #0993c012
 def _compiler(cc:str=None)->tuple:
     "`(path, version line)` of the C compiler to use (`cc`, else `$CC`, else `cc`), or None if there is none"
     path = shutil.which(cc or os.environ.get('CC') or 'cc')
@@ -300,7 +348,7 @@ def build_kernel(
             return None, r.stderr.strip()[-2000:] or f"{compiler[0]} failed"
     except (OSError, subprocess.SubprocessError) as e: return None, str(e)
 
-# %% ../nbs/05a_kernel.ipynb #1f864de1
+# %% ../nbs/05a_kernel.ipynb #af740518
 _LIB = {}
 
 def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTorch ops should run
@@ -324,9 +372,11 @@ def _bind(lib:ctypes.CDLL)->ctypes.CDLL:
         two.argtypes, two.restype = [p] * 5 + [i] * 3 + [p] * 3, None
         steps = getattr(lib, f'km_lloyd_steps_{s}')
         steps.argtypes, steps.restype = [p] * 3 + [i] * 4 + [p] * 7 + [i, ctypes.c_double, p], i
+        plus = getattr(lib, f'km_plusplus_{s}')
+        plus.argtypes, plus.restype = [p] * 2 + [i] * 4 + [p] * 8, None
     return lib
 
-# %% ../nbs/05a_kernel.ipynb #45cf59ee
+# %% ../nbs/05a_kernel.ipynb #11cc0eec
 def _checked(
     name:str, # The caller's name, for the error message
     checks:list, # (tensor, shape) each argument must match; None tensors are skipped
@@ -346,7 +396,7 @@ def _checked(
 def _ptr(t:Tensor): return None if t is None else t.data_ptr()
 _SUFFIX = {torch.float32: 'f32', torch.float64: 'f64'}
 
-# %% ../nbs/05a_kernel.ipynb #9431be35
+# %% ../nbs/05a_kernel.ipynb #a6b91649
 def nearest_accumulate(
     table:Tensor, # (m, kp) -2 x·c for the chunk's points and the (padded) centroids, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids (used when there is no table)
@@ -367,7 +417,7 @@ def nearest_accumulate(
     getattr(lib, f'km_lloyd_rows_{s}')(*map(_ptr, (table, cT, c2, x, x2, w)), m, kp, d,
                                        *map(_ptr, (labels, sums, counts, stats)))
 
-# %% ../nbs/05a_kernel.ipynb #62594065
+# %% ../nbs/05a_kernel.ipynb #7315c5d1
 def nearest_two_rows(
     table:Tensor, # (m, kp) -2 x·c, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids
@@ -383,14 +433,14 @@ def nearest_two_rows(
     getattr(lib, f'km_nearest_two_{s}')(*map(_ptr, (table, cT, c2, x, x2)), m, kp, d, *map(_ptr, (labels, best, second)))
     return labels, best, second
 
-# %% ../nbs/05a_kernel.ipynb #33c157a6
+# %% ../nbs/05a_kernel.ipynb #4a03490c
 def padded_width(
     k:int, # Number of centroids
 )->int: # Width of the kernel's tables: k rounded up to a multiple of 8
     "Columns a kernel table needs for `k` centroids"
     return -(-k // 8) * 8
 
-# %% ../nbs/05a_kernel.ipynb #4e378c02
+# %% ../nbs/05a_kernel.ipynb #e29dc36c
 def padded_centroids(
     centroids:Tensor, # (k, d) centroids
 )->tuple: # (cT, c2): (d, kp) -2cᵀ and (kp,) |c|², padded to kp = padded_width(k) with dummies nobody is nearest to
@@ -401,7 +451,7 @@ def padded_centroids(
     torch.sum(centroids * centroids, 1, out=c2[:k])
     return cT, c2
 
-# %% ../nbs/05a_kernel.ipynb #f6aab41b
+# %% ../nbs/05a_kernel.ipynb #4be0ea99
 class KernelOps:
     "How one chunk is computed on the CPU with the compiled kernel: a matrix product (or none, for few features), then one fused loop"
     name = 'c'
@@ -451,10 +501,33 @@ class KernelOps:
         taken = ws['steps_fn'](*map(_ptr, (x, x2, w)), n, k, kp, d, *map(_ptr, (c, *work)), most, tol, _ptr(out))
         return taken, c, out
 
-# %% ../nbs/05a_kernel.ipynb #46be355f
+# %% ../nbs/05a_kernel.ipynb #648fa3bd
 def kernel_ops(
     src:RowSource, # The rows to be worked on
 )->KernelOps: # KernelOps() for float32 or float64 work on the CPU when the kernel can be had, else None
     "The compiled kernel's ops for `src`, where they apply"
     if src.dtype not in (torch.float32, torch.float64) or src.device.type != 'cpu' or load_kernel() is None: return None
     return KernelOps()
+
+# %% ../nbs/05a_kernel.ipynb #e980056a
+def kernel_plusplus(
+    data:Tensor, # (n, d) points
+    k:int, # How many centroids
+    generator:torch.Generator=None, # Source of randomness, on data's device
+    sample_weight:Tensor=None, # (n,) weight of each point; None weighs all equally
+    n_local_trials:int=None, # Candidates tried per centroid; None means 2 + floor(ln k)
+    origin:Tensor=None, # (d,) a point near the data (for kmeans_plusplus; the kernel needs none)
+)->Tensor: # (k, d) rows of data
+    "`kmeans_plusplus` in one call of the compiled kernel, for few features and rows on the CPU; else `kmeans_plusplus` itself"
+    (n, d), lib, w, dtype = data.shape, load_kernel(), sample_weight, data.dtype
+    if lib is None or d > 8 or n > 2**16 or dtype not in _SUFFIX or data.device.type != 'cpu':
+        return kmeans_plusplus(data, k, generator, sample_weight, n_local_trials, origin)
+    t, x = n_local_trials or 2 + int(math.log(k)), data.contiguous()
+    w = None if w is None else w.to(dtype).contiguous()
+    idx = torch.empty(k, dtype=torch.long)
+    idx[0] = torch.randint(n, (1,), generator=generator)[0] if w is None else sample_by_weight(w, 1, generator)[0]
+    u = torch.rand((k - 1) * t, generator=generator, dtype=torch.float64)  # what kmeans_plusplus draws, in its order
+    work = (torch.empty(t, dtype=torch.long), torch.empty(n, dtype=dtype), torch.empty(n, t, dtype=dtype),
+            torch.empty(n, dtype=torch.float64), torch.empty(t, d, dtype=dtype), torch.empty(t, dtype=torch.float64))
+    getattr(lib, f'km_plusplus_{_SUFFIX[dtype]}')(_ptr(x), _ptr(w), n, d, k, t, *map(_ptr, (u, idx, *work)))
+    return data[idx].clone()

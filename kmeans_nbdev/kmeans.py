@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['SEEDINGS', 'ALGORITHMS', 'WAIVED', 'KMeans', 'check_int', 'bounds_pay', 'AutoPass']
 
-# %% ../nbs/06_kmeans.ipynb #87f6478e
+# %% ../nbs/06_kmeans.ipynb #98c9093e
 import math, warnings
 from collections.abc import Callable
 import numpy as np
@@ -17,12 +17,12 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils.validation import check_is_fitted, validate_data
 from .data import as_generator
 from .distance import calculate_distances
-from .init import random_centroids, initialize_centroids, kmeans_plusplus, torch_serial
+from .init import random_centroids, initialize_centroids, torch_serial
 from .inputs import RowSource, TensorSource, as_source, as_weights, row_chunks
 from .engine import Reducer, TorchOps, FullPass, BoundedPass, run_lloyd, reducer, data_stats, sample_rows
-from .kernel import kernel_ops
+from .kernel import kernel_ops, kernel_plusplus
 
-# %% ../nbs/06_kmeans.ipynb #decea9fb
+# %% ../nbs/06_kmeans.ipynb #b7248475
 class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
     "K-means clustering with scikit-learn's interface, on PyTorch tensors, on the CPU or a GPU"
     def __init__(self,
@@ -63,7 +63,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         "Fit to `X` and return its distances to the centroids"
         return self.fit(X, sample_weight=sample_weight)._transform(X)
 
-# %% ../nbs/06_kmeans.ipynb #019c26c7
+# %% ../nbs/06_kmeans.ipynb #8fafa2ad
 @patch
 def fit(self:KMeans,
     X, # (n, d) data: a tensor, array, list, DataFrame, sparse matrix or memory map; this process's rows if distributed
@@ -87,7 +87,7 @@ def fit(self:KMeans,
     centers = (centers + src.origin).to(src.data_dtype)
     return self._set_fitted(centers, labels, inertia, n_iter, X, _origin=src.origin, steps_=steps)
 
-# %% ../nbs/06_kmeans.ipynb #2265bb84
+# %% ../nbs/06_kmeans.ipynb #244fb2b1
 @patch
 def _check_input(self:KMeans, X, sample_weight, red:Reducer, reset:bool)->tuple:
     "`(source, weights)` for `X`, checked on every process; sets or checks the features' number and names"
@@ -97,7 +97,7 @@ def _check_input(self:KMeans, X, sample_weight, red:Reducer, reset:bool)->tuple:
         return src, as_weights(sample_weight, src)
     return red.check(check, agree=lambda r: (r[0].shape[1], torch.finfo(r[0].data_dtype).bits))
 
-# %% ../nbs/06_kmeans.ipynb #0c8c9846
+# %% ../nbs/06_kmeans.ipynb #1c25de73
 @patch
 def _device(self:KMeans):
     "The `device` setting, checked"
@@ -107,11 +107,11 @@ def _device(self:KMeans):
     if device.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device={self.device!r}, but CUDA is not available here")
     return device
 
-# %% ../nbs/06_kmeans.ipynb #c39cf016
-SEEDINGS = {'k-means++': kmeans_plusplus, 'random': random_centroids, 'farthest': initialize_centroids}
+# %% ../nbs/06_kmeans.ipynb #10ebdcfe
+SEEDINGS = {'k-means++': kernel_plusplus, 'random': random_centroids, 'farthest': initialize_centroids}  # kernel_plusplus: kmeans_plusplus, in C on small data
 ALGORITHMS = ('auto', 'lloyd', 'hamerly', 'elkan')
 
-# %% ../nbs/06_kmeans.ipynb #61925bc1
+# %% ../nbs/06_kmeans.ipynb #088fc1f4
 def check_int(
     name:str, # The setting's name, for the error
     v, # Its value
@@ -121,7 +121,7 @@ def check_int(
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < low:
         raise ValueError(f"{name} must be an int >= {low}, got {v!r}")
 
-# %% ../nbs/06_kmeans.ipynb #f6ce171c
+# %% ../nbs/06_kmeans.ipynb #f27c1669
 @patch
 def _check_settings(self:KMeans, n_samples:int)->int:
     "Check the settings `KMeans` and `MiniBatchKMeans` share, against the number of samples; return the number of starts"
@@ -141,14 +141,14 @@ def _check_settings(self:KMeans, n_samples:int)->int:
         return 1
     return int(self.n_init)
 
-# %% ../nbs/06_kmeans.ipynb #a8c3372f
+# %% ../nbs/06_kmeans.ipynb #de34bc1f
 @patch
 def _check_params(self:KMeans, n_samples:int)->int:
     "Check the settings against the number of samples; return the number of starts"
     if self.algorithm not in ALGORITHMS: raise ValueError(f"algorithm must be one of {list(ALGORITHMS)}, got {self.algorithm!r}")
     return self._check_settings(n_samples)
 
-# %% ../nbs/06_kmeans.ipynb #087d6ffd
+# %% ../nbs/06_kmeans.ipynb #5f27bfdf
 @patch
 def _seed(self:KMeans, src:RowSource, w:Tensor, g:torch.Generator, red:Reducer)->Tensor:
     "Starting centroids for one start, in the source's frame"
@@ -163,7 +163,7 @@ def _seed(self:KMeans, src:RowSource, w:Tensor, g:torch.Generator, red:Reducer)-
     given = self.init(X if whole else X + src.origin, k, g) if callable(self.init) else self.init
     return self._as_centroids(given, src)
 
-# %% ../nbs/06_kmeans.ipynb #c874ce50
+# %% ../nbs/06_kmeans.ipynb #0693d7ed
 @patch
 def _as_centroids(self:KMeans, c, src:RowSource)->Tensor:
     "Given centroids, checked like data and for their shape, copied, in the source's frame"
@@ -172,7 +172,7 @@ def _as_centroids(self:KMeans, c, src:RowSource)->Tensor:
         raise ValueError(f"init must have shape ({self.n_clusters}, {src.shape[1]}), got {c.shape}")
     return c.read(0, len(c)).to(src.dtype) - src.origin
 
-# %% ../nbs/06_kmeans.ipynb #0e235e9e
+# %% ../nbs/06_kmeans.ipynb #2c030412
 @patch
 def _pass_types(self:KMeans)->tuple: return FullPass, BoundedPass  # Lloyd's pass and Hamerly's
 
@@ -186,7 +186,7 @@ def _pass(self:KMeans, src:RowSource, w:Tensor):
         return AutoPass(make(bounded), lambda: make(full))
     return make(full)
 
-# %% ../nbs/06_kmeans.ipynb #9a1c6570
+# %% ../nbs/06_kmeans.ipynb #af8b71d1
 def bounds_pay(
     n:int, # Points
     d:int, # Features
@@ -196,7 +196,7 @@ def bounds_pay(
     "The cost model for `algorithm='auto'`: Hamerly's bounds for large enough k·d and n, in memory"
     return not streamed and n >= 10_000 and k * d >= 1024
 
-# %% ../nbs/06_kmeans.ipynb #72c37145
+# %% ../nbs/06_kmeans.ipynb #a5d14b79
 class AutoPass:
     "Hamerly's pass, handing the fit over to Lloyd's full pass once its bounds have shown they don't pay"
     def __init__(self,
@@ -221,7 +221,7 @@ class AutoPass:
         elif p.relocated: self.reset_at = step  # a relocation resets the bounds: the next step looks at every point
         return new
 
-# %% ../nbs/06_kmeans.ipynb #783b6563
+# %% ../nbs/06_kmeans.ipynb #4f5aa3ee
 @patch
 def _run(self:KMeans, pass_, seeds:Tensor, tol:float, red:Reducer, start:str)->tuple:
     "One start: Lloyd's loop from `seeds`; `(its result, the recorded steps or None)`"
@@ -238,14 +238,14 @@ def _run(self:KMeans, pass_, seeds:Tensor, tol:float, red:Reducer, start:str)->t
     finally:
         if bar is not None: bar.close()
 
-# %% ../nbs/06_kmeans.ipynb #085149bd
+# %% ../nbs/06_kmeans.ipynb #d1f35637
 def _progress(pass_)->dict:
     "What the pass knows about the step just made, for the progress bar"
     pass_ = getattr(pass_, 'p', pass_)  # an AutoPass: the pass it runs now
     if isinstance(pass_, FullPass): return dict(inertia=f"{pass_.inertia.item():.6g}")
     return dict(looked=f"{pass_.looked[-1] / len(pass_.src):.0%}")
 
-# %% ../nbs/06_kmeans.ipynb #a13bade3
+# %% ../nbs/06_kmeans.ipynb #019581cd
 @patch
 def _warn_if_fewer_clusters(self:KMeans, labels:Tensor, red:Reducer):
     "Warn, as scikit-learn does, if some clusters ended up with no point"
@@ -254,12 +254,12 @@ def _warn_if_fewer_clusters(self:KMeans, labels:Tensor, red:Reducer):
         warnings.warn(f"Number of distinct clusters ({found}) found smaller than n_clusters ({self.n_clusters}). "
                       "Possibly due to duplicate points in X.", ConvergenceWarning)
 
-# %% ../nbs/06_kmeans.ipynb #7af55ed8
+# %% ../nbs/06_kmeans.ipynb #dd3a6016
 def _as_output(t:Tensor, like)->Tensor:
     "`t` as the kind of data `like` is: a tensor for a tensor, else a NumPy array"
     return t if isinstance(like, Tensor) else t.cpu().numpy()
 
-# %% ../nbs/06_kmeans.ipynb #b2b48e72
+# %% ../nbs/06_kmeans.ipynb #79c7dd8c
 @patch
 def _set_fitted(self:KMeans,
     centers:Tensor, # (k, d) centroids, in the data's dtype
@@ -277,7 +277,7 @@ def _set_fitted(self:KMeans,
     for k, v in state.items(): setattr(self, k, v)
     return self
 
-# %% ../nbs/06_kmeans.ipynb #aadd7e5c
+# %% ../nbs/06_kmeans.ipynb #b7016220
 @patch
 def _new_data(self:KMeans, X, sample_weight=None)->tuple:
     "`(source, weights)` of new data for a fitted model, measured from the training data's mean"
@@ -286,7 +286,7 @@ def _new_data(self:KMeans, X, sample_weight=None)->tuple:
     src.origin = self._origin.to(src.device, src.dtype)
     return src, w
 
-# %% ../nbs/06_kmeans.ipynb #23bf0958
+# %% ../nbs/06_kmeans.ipynb #0b94f40f
 @patch
 def _labelled(self:KMeans, src:RowSource, w:Tensor=None)->FullPass:
     "A full pass that has labelled `src` with its nearest centroids (and measured the inertia)"
@@ -294,7 +294,7 @@ def _labelled(self:KMeans, src:RowSource, w:Tensor=None)->FullPass:
     with torch_serial(): pass_.assign(self._centers.to(src.dtype) - src.origin, update=False)
     return pass_
 
-# %% ../nbs/06_kmeans.ipynb #386a2e33
+# %% ../nbs/06_kmeans.ipynb #d298de08
 @patch
 def predict(self:KMeans,
     X, # (n, d) data with the features the model was fitted on
@@ -302,7 +302,7 @@ def predict(self:KMeans,
     "Label each row of `X` with its nearest centroid"
     return _as_output(self._labelled(self._new_data(X)[0]).labels.long(), X)
 
-# %% ../nbs/06_kmeans.ipynb #7bafd15b
+# %% ../nbs/06_kmeans.ipynb #ba587f2e
 @patch
 def fit_predict(self:KMeans,
     X, # (n, d) data
@@ -312,7 +312,7 @@ def fit_predict(self:KMeans,
     "Fit to `X` and return its labels"
     return self.fit(X, sample_weight=sample_weight).labels_
 
-# %% ../nbs/06_kmeans.ipynb #800ad487
+# %% ../nbs/06_kmeans.ipynb #78394b6b
 @patch
 def score(self:KMeans,
     X, # (n, d) data with the features the model was fitted on
@@ -322,7 +322,7 @@ def score(self:KMeans,
     "Minus the (weighted) inertia of `X` under the fitted centroids"
     return -self._labelled(*self._new_data(X, sample_weight)).inertia.item()
 
-# %% ../nbs/06_kmeans.ipynb #d0f67569
+# %% ../nbs/06_kmeans.ipynb #ae711664
 @patch
 def _transform(self:KMeans, X)->Tensor:
     "The work of `transform`: (n, k) distances, a chunk at a time"
@@ -331,10 +331,10 @@ def _transform(self:KMeans, X)->Tensor:
     rows = max(1, 2**22 // (4 * (src.shape[1] + self.n_clusters)))
     return _as_output(torch.cat([calculate_distances(c, src.read(a, b)) for a, b in row_chunks(len(src), rows)]), X)
 
-# %% ../nbs/06_kmeans.ipynb #a5d16559
+# %% ../nbs/06_kmeans.ipynb #ece58a5d
 WAIVED = {'check_sample_weight_equivalence_on_dense_data', 'check_sample_weight_equivalence_on_sparse_data'}
 
-# %% ../nbs/06_kmeans.ipynb #b40e4d44
+# %% ../nbs/06_kmeans.ipynb #c0d9eb8e
 def _simple(v):
     "A setting as a plain value `torch.load(weights_only=True)` accepts (a tensor for arrays), else None"
     if isinstance(v, (np.integer, np.floating)): return v.item()
@@ -343,7 +343,7 @@ def _simple(v):
     if isinstance(v, (Tensor, np.ndarray, list)): return torch.as_tensor(np.asarray(v) if not isinstance(v, Tensor) else v).cpu()
     return None
 
-# %% ../nbs/06_kmeans.ipynb #f8b52dfa
+# %% ../nbs/06_kmeans.ipynb #1e5959c7
 @patch
 def _state(self:KMeans)->dict:
     "What a fitted model is made of, beyond its settings"
@@ -351,7 +351,7 @@ def _state(self:KMeans)->dict:
                 labels=None if self.labels_ is None else torch.as_tensor(self.labels_).cpu(), tensor_io=self._tensor_io,
                 names=list(map(str, getattr(self, 'feature_names_in_', []))) or None)
 
-# %% ../nbs/06_kmeans.ipynb #e87b6f86
+# %% ../nbs/06_kmeans.ipynb #3aaa5b1c
 @patch
 def save(self:KMeans,
     path, # File to write
@@ -361,7 +361,7 @@ def save(self:KMeans,
     torch.save(dict(format='kmeans_nbdev', version=2, kind=type(self).__name__,
                     params={k: _simple(v) for k, v in self.get_params().items()}, state=self._state()), path)
 
-# %% ../nbs/06_kmeans.ipynb #12c64d88
+# %% ../nbs/06_kmeans.ipynb #e6ec2158
 @patch(cls_method=True)
 def load(cls:KMeans,
     path, # File written by save
@@ -381,7 +381,7 @@ def load(cls:KMeans,
     return self._set_fitted(s['centers'].to(device or 'cpu'), s['labels'], s['inertia'], s['n_iter'], like,
                             _origin=s['origin'].to(device or 'cpu'), steps_=None)
 
-# %% ../nbs/06_kmeans.ipynb #48e3fad6
+# %% ../nbs/06_kmeans.ipynb #04d48770
 @patch
 def _restore(self:KMeans, state:dict, device):
     "Set what a subclass keeps beyond `KMeans`'s state (nothing here)"
