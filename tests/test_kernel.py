@@ -10,6 +10,9 @@ out = dict(kernel=load_kernel() is not None)
 for algorithm in ('lloyd', 'hamerly'):
     km = KMeans(12, random_state=0, n_init=1, algorithm=algorithm).fit(X)
     out[algorithm] = dict(inertia=km.inertia_, n_iter=km.n_iter_, labels=km.labels_.tolist())
+_, small = make_clusters(seed=42)  # two features in one chunk: k-means++ and the steps each in one call of the kernel
+km = KMeans(6, random_state=0).fit(small)
+out['small'] = dict(inertia=km.inertia_, n_iter=km.n_iter_, labels=km.labels_.tolist())
 print(json.dumps(out))
 """
 
@@ -25,7 +28,7 @@ def test_no_compiler_falls_back_to_the_same_fit(tmp_path):
     off = fit_in_fresh_process(KMEANS_NBDEV_KERNEL='torch', KMEANS_NBDEV_CACHE=str(tmp_path / 'built'))
     assert not plain['kernel'] and fused['kernel'] and not off['kernel']
     assert list((tmp_path / 'built').glob('lloyd_*.so')) and not list(tmp_path.glob('none/*.so'))
-    for algorithm in ('lloyd', 'hamerly'):
+    for algorithm in ('lloyd', 'hamerly', 'small'):
         a, b, c = plain[algorithm], fused[algorithm], off[algorithm]
         assert a['labels'] == b['labels'] == c['labels'] and a['n_iter'] == b['n_iter'] == c['n_iter']
         assert abs(a['inertia'] - b['inertia']) <= 1e-5 * a['inertia'] and a['inertia'] == c['inertia']
