@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['UnitSource', 'SphericalMeans', 'SphericalFullPass', 'SphericalBoundedPass', 'SphericalKMeans']
 
-# %% ../nbs/09_cosine.ipynb #736581ca
+# %% ../nbs/09_cosine.ipynb #9ea04f18
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -14,7 +14,7 @@ from .inputs import RowSource, row_chunks
 from .engine import FullPass, BoundedPass, Reducer
 from .kmeans import KMeans
 
-# %% ../nbs/09_cosine.ipynb #4fc38268
+# %% ../nbs/09_cosine.ipynb #0e3a04de
 class UnitSource(RowSource):
     "The rows of another source, scaled to length 1 as they are read"
     def __init__(self,
@@ -32,7 +32,7 @@ class UnitSource(RowSource):
         x = self.src.raw(idx).to(self.dtype)
         return x / x.norm(dim=1, keepdim=True)
 
-# %% ../nbs/09_cosine.ipynb #8ec8f57b
+# %% ../nbs/09_cosine.ipynb #931b9513
 class SphericalMeans:
     "Mixed into a pass: each centroid is its points' mean scaled back to length 1"
     def means(self,
@@ -44,24 +44,24 @@ class SphericalMeans:
         o = self.src.origin.to(sums.dtype)
         return F.normalize(super().means(sums, counts, centroids) + o, dim=1) - o
 
-# %% ../nbs/09_cosine.ipynb #eecad57e
+# %% ../nbs/09_cosine.ipynb #781d2e4e
 class SphericalFullPass(SphericalMeans, FullPass): "Lloyd's assignment, on the unit sphere"
 
-# %% ../nbs/09_cosine.ipynb #38dc51cb
+# %% ../nbs/09_cosine.ipynb #3e5d2761
 class SphericalBoundedPass(SphericalMeans, BoundedPass): "Hamerly's assignment, on the unit sphere"
 
-# %% ../nbs/09_cosine.ipynb #09b819c2
+# %% ../nbs/09_cosine.ipynb #a2fcbc96
 class SphericalKMeans(KMeans):
     "K-means by direction (cosine similarity): points and centroids on the unit sphere, with KMeans's interface"
 
-# %% ../nbs/09_cosine.ipynb #6809dbd0
+# %% ../nbs/09_cosine.ipynb #807b8673
 @patch
 def _check_input(self:SphericalKMeans, X, sample_weight, red:Reducer, reset:bool)->tuple:
     "`KMeans`'s checks, then the rows scaled to length 1 as they are read"
     src, w = KMeans._check_input(self, X, sample_weight, red, reset)
     return red.check(lambda: UnitSource(src)), w
 
-# %% ../nbs/09_cosine.ipynb #2331d402
+# %% ../nbs/09_cosine.ipynb #c7a7e931
 @patch
 def _as_centroids(self:SphericalKMeans, c, src:RowSource)->Tensor:
     "Given centroids, checked, scaled to length 1, in the source's frame"
@@ -69,6 +69,6 @@ def _as_centroids(self:SphericalKMeans, c, src:RowSource)->Tensor:
     if (c.norm(dim=1) == 0).any(): raise ValueError("init has a centroid of length 0: it has no direction")
     return F.normalize(c, dim=1) - src.origin
 
-# %% ../nbs/09_cosine.ipynb #463b26b2
+# %% ../nbs/09_cosine.ipynb #7df6ff84
 @patch
 def _pass_types(self:SphericalKMeans)->tuple: return SphericalFullPass, SphericalBoundedPass  # `KMeans`'s passes, on the sphere

@@ -7,7 +7,7 @@ __all__ = ['KERNEL_TEMPLATE', 'KERNEL_HEADER', 'FLAGS', 'kernel_source', 'kernel
            'nearest_accumulate', 'nearest_two_rows', 'padded_width', 'padded_centroids', 'KernelOps', 'kernel_ops',
            'kernel_plusplus']
 
-# %% ../nbs/05a_kernel.ipynb #109287ae
+# %% ../nbs/05a_kernel.ipynb #190fb5c3
 import ctypes, hashlib, math, os, platform, shutil, subprocess, sys, tempfile
 from pathlib import Path
 from string import Template
@@ -17,7 +17,7 @@ from .inputs import RowSource
 from .engine import Partial
 from .init import sample_by_weight, kmeans_plusplus
 
-# %% ../nbs/05a_kernel.ipynb #4f794cec
+# %% ../nbs/05a_kernel.ipynb #e402a1eb
 KERNEL_TEMPLATE = r"""
 /* ---- $T: vectors of $L $T (one AVX2 register), masks of $L $I ---- */
 typedef $T v8$S __attribute__((vector_size($VB)));
@@ -168,7 +168,9 @@ ROWS_D_$S(1) ROWS_D_$S(2) ROWS_D_$S(3) ROWS_D_$S(4) ROWS_D_$S(5) ROWS_D_$S(6) RO
 typedef void (*rows_fn_$S)(ROWS_ARGS_$S);
 static const rows_fn_$S ROWS_$S[9] = {rows_${S}_d, rows_${S}_1, rows_${S}_2, rows_${S}_3, rows_${S}_4, rows_${S}_5,
                                       rows_${S}_6, rows_${S}_7, rows_${S}_8};
-#define any_rows_$S(tab, ...) ROWS_$S[(tab) || d > 8 ? 0 : d](tab, __VA_ARGS__)
+static inline void any_rows_$S(ROWS_ARGS_$S) {
+  ROWS_$S[tab || d > 8 ? 0 : d](tab, cT, c2, x, x2, w, m, k, d, old, labels, sums, counts, stats);
+}
 
 KM_TARGET void km_lloyd_rows_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x, const $T *x2, const $T *w,
                                 int64_t m, int64_t k, int64_t d, int32_t *labels, $T *sums, double *counts,
@@ -282,7 +284,7 @@ KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, cons
 }
 """
 
-# %% ../nbs/05a_kernel.ipynb #25caf2f9
+# %% ../nbs/05a_kernel.ipynb #5ca0d434
 KERNEL_HEADER = r"""
 #include <stdint.h>
 #include <string.h>
@@ -308,7 +310,7 @@ def kernel_source()->str: # The whole C source: the header, then the template fo
             IOTA='{' + ', '.join(map(str, range(L))) + '}', INFS=', '.join(['INFINITY'] * L))
     return KERNEL_HEADER + variant('float', 'int32_t', 'f32', 8) + variant('double', 'int64_t', 'f64', 4)
 
-# %% ../nbs/05a_kernel.ipynb #18cf82e4
+# %% ../nbs/05a_kernel.ipynb #3736ebc3
 def kernel_cache()->Path:
     "Folder for the built kernel: `$KMEANS_NBDEV_CACHE`, else `$XDG_CACHE_HOME/kmeans_nbdev`, else `~/.cache/kmeans_nbdev`"
     if os.environ.get('KMEANS_NBDEV_CACHE'): return Path(os.environ['KMEANS_NBDEV_CACHE'])
@@ -316,7 +318,7 @@ def kernel_cache()->Path:
 
 FLAGS = ['-O3', '-shared', '-fPIC', '-Wno-psabi']
 
-# %% ../nbs/05a_kernel.ipynb #ecc9061c
+# %% ../nbs/05a_kernel.ipynb #3b3e78ad
 def _compiler(cc:str=None)->tuple:
     "`(path, version line)` of the C compiler to use (`cc`, else `$CC`, else `cc`), or None if there is none"
     path = shutil.which(cc or os.environ.get('CC') or 'cc')
@@ -348,7 +350,7 @@ def build_kernel(
             return None, r.stderr.strip()[-2000:] or f"{compiler[0]} failed"
     except (OSError, subprocess.SubprocessError) as e: return None, str(e)
 
-# %% ../nbs/05a_kernel.ipynb #1dd7fa2f
+# %% ../nbs/05a_kernel.ipynb #3decc46f
 _LIB = {}
 
 def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTorch ops should run
@@ -376,7 +378,7 @@ def _bind(lib:ctypes.CDLL)->ctypes.CDLL:
         plus.argtypes, plus.restype = [p] * 2 + [i] * 4 + [p] * 8, None
     return lib
 
-# %% ../nbs/05a_kernel.ipynb #aa8eb4c8
+# %% ../nbs/05a_kernel.ipynb #0e0b043c
 def _checked(
     name:str, # The caller's name, for the error message
     checks:list, # (tensor, shape) each argument must match; None tensors are skipped
@@ -396,7 +398,7 @@ def _checked(
 def _ptr(t:Tensor): return None if t is None else t.data_ptr()
 _SUFFIX = {torch.float32: 'f32', torch.float64: 'f64'}
 
-# %% ../nbs/05a_kernel.ipynb #ca6a1aa1
+# %% ../nbs/05a_kernel.ipynb #d434f8e5
 def nearest_accumulate(
     table:Tensor, # (m, kp) -2 x·c for the chunk's points and the (padded) centroids, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids (used when there is no table)
@@ -417,7 +419,7 @@ def nearest_accumulate(
     getattr(lib, f'km_lloyd_rows_{s}')(*map(_ptr, (table, cT, c2, x, x2, w)), m, kp, d,
                                        *map(_ptr, (labels, sums, counts, stats)))
 
-# %% ../nbs/05a_kernel.ipynb #168745de
+# %% ../nbs/05a_kernel.ipynb #1f7af5e9
 def nearest_two_rows(
     table:Tensor, # (m, kp) -2 x·c, or None to compute it here
     cT:Tensor, # (d, kp) -2cᵀ, the padded centroids
@@ -433,14 +435,14 @@ def nearest_two_rows(
     getattr(lib, f'km_nearest_two_{s}')(*map(_ptr, (table, cT, c2, x, x2)), m, kp, d, *map(_ptr, (labels, best, second)))
     return labels, best, second
 
-# %% ../nbs/05a_kernel.ipynb #41049d05
+# %% ../nbs/05a_kernel.ipynb #151419ca
 def padded_width(
     k:int, # Number of centroids
 )->int: # Width of the kernel's tables: k rounded up to a multiple of 8
     "Columns a kernel table needs for `k` centroids"
     return -(-k // 8) * 8
 
-# %% ../nbs/05a_kernel.ipynb #42f2b106
+# %% ../nbs/05a_kernel.ipynb #cde63c37
 def padded_centroids(
     centroids:Tensor, # (k, d) centroids
 )->tuple: # (cT, c2): (d, kp) -2cᵀ and (kp,) |c|², padded to kp = padded_width(k) with dummies nobody is nearest to
@@ -451,7 +453,7 @@ def padded_centroids(
     torch.sum(centroids * centroids, 1, out=c2[:k])
     return cT, c2
 
-# %% ../nbs/05a_kernel.ipynb #027747c5
+# %% ../nbs/05a_kernel.ipynb #0fb9a56a
 class KernelOps:
     "How one chunk is computed on the CPU with the compiled kernel: a matrix product (or none, for few features), then one fused loop"
     name = 'c'
@@ -501,7 +503,7 @@ class KernelOps:
         taken = ws['steps_fn'](*map(_ptr, (x, x2, w)), n, k, kp, d, *map(_ptr, (c, *work)), most, tol, _ptr(out))
         return taken, c, out
 
-# %% ../nbs/05a_kernel.ipynb #929fe8b4
+# %% ../nbs/05a_kernel.ipynb #6972d57b
 def kernel_ops(
     src:RowSource, # The rows to be worked on
 )->KernelOps: # KernelOps() for float32 or float64 work on the CPU when the kernel can be had, else None
@@ -509,7 +511,7 @@ def kernel_ops(
     if src.dtype not in (torch.float32, torch.float64) or src.device.type != 'cpu' or load_kernel() is None: return None
     return KernelOps()
 
-# %% ../nbs/05a_kernel.ipynb #45fbf414
+# %% ../nbs/05a_kernel.ipynb #6d448eb7
 def kernel_plusplus(
     data:Tensor, # (n, d) points
     k:int, # How many centroids
