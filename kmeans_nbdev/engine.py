@@ -318,9 +318,10 @@ def steps(self:FullPass,
     many = getattr(self.ops, 'steps', None)
     own = any(getattr(type(self), f) is not getattr(FullPass, f) for f in ('assign', 'update', 'means', 'converged'))
     if many is None or own or self.rows < len(self.src): return 0, centroids, False, False
-    taken, centroids, (inertia, changed, shift) = many(self.src, centroids, self.ws[0], self.labels, most, tol, self.w, self.x2)
-    if taken: self.inertia = inertia
-    return taken, centroids, bool(taken and changed == 0), bool(taken and self.converged(shift.item(), tol))
+    taken, new, out = many(self.src, centroids, self.ws[0], self.labels, most, tol, self.w, self.x2)
+    if not taken: return 0, centroids, False, False  # the ops couldn't (a table, say), or the first step emptied a cluster
+    self.inertia = out[0].clone()  # the last step's inertia, changed labels and shift
+    return taken, new, bool(out[1] == 0), self.converged(out[2].item(), tol)
 
 # %% ../nbs/05_engine.ipynb #d70855b4
 def run_lloyd(

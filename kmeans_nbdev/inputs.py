@@ -179,7 +179,7 @@ def as_weights(
     if isinstance(sample_weight, Tensor): w = sample_weight.detach()
     else: w = as_tensor(_check_sample_weight(sample_weight, np.empty((len(src), 0)), dtype=np.float64))
     if w.shape != (len(src),): raise ValueError(f"sample_weight must have shape ({len(src)},), got {tuple(w.shape)}")
-    w = w.to(src.device, src.dtype)
+    w = w.to(src.device, src.dtype).contiguous()  # one number after another: the compiled kernel reads them so
     if not torch.isfinite(w).all(): raise ValueError("sample_weight contains NaN or infinity")
     if (w < 0).any(): raise ValueError("sample_weight must not be negative")
     if not (w > 0).any(): raise ValueError("Sample weights must contain at least one non-zero number.")

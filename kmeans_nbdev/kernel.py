@@ -231,7 +231,8 @@ static inline __attribute__((always_inline)) void trials_$S(const $T *x, const $
   }
 }
 
-/* Greedy k-means++ on m rows in memory, for few features, as kmeans_plusplus does it: idx[0] is the first centroid's
+/* Greedy k-means++ on m rows in memory, for few features, as kmeans_plusplus does it (its running sums of the weights
+   in one level, in double; its distances and potentials summed another way): idx[0] is the first centroid's
    row; each next one is the best of t candidates drawn by the inverse CDF of w D^2 (u: t uniforms in [0, 1) per
    centroid), scored by the potential each would leave. Writes idx[1..k-1]; rows (t), closest (m), table (m, t),
    cdf (m), cand (t, d) and pots (t) are work space. */
@@ -316,7 +317,7 @@ def kernel_cache()->Path:
     if os.environ.get('KMEANS_NBDEV_CACHE'): return Path(os.environ['KMEANS_NBDEV_CACHE'])
     return Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'kmeans_nbdev'
 
-FLAGS = ['-O3', '-shared', '-fPIC', '-Wno-psabi']
+FLAGS = ['-O3', '-shared', '-fPIC', '-Wno-psabi', '-ffp-contract=off']  # no fused multiply-adds: each product rounded, as in PyTorch
 
 # %% ../nbs/05a_kernel.ipynb #3b3e78ad
 def _compiler(cc:str=None)->tuple:
@@ -450,7 +451,10 @@ def padded_centroids(
     (k, d), kp = centroids.shape, padded_width(len(centroids))
     cT, c2 = centroids.new_zeros(d, kp), centroids.new_full((kp,), float('inf'))
     torch.mul(centroids.T, -2, out=cT[:, :k])
-    torch.sum(centroids * centroids, 1, out=c2[:k])
+    if d > 8: torch.sum(centroids * centroids, 1, out=c2[:k])
+    else:  # few features: added one by one, in the order the kernel's own steps add them, to the last bit
+        c2[:k] = 0
+        for f in range(d): c2[:k] += centroids[:, f] * centroids[:, f]
     return cT, c2
 
 # %% ../nbs/05a_kernel.ipynb #0fb9a56a
@@ -495,8 +499,8 @@ class KernelOps:
               x2:Tensor=None)->tuple:
         "Up to `most` whole steps over all of `src` (one chunk, no table) in one call: `(steps taken, centroids, out)`"
         (n, d), k = src.shape, len(centroids)
+        if ws['table'] is not None or n > len(ws['x']): return 0, centroids, None
         out = torch.zeros(3, dtype=torch.float64)  # the last step's inertia, changed labels and squared shift
-        if ws['table'] is not None or n > len(ws['x']): return 0, centroids, out
         x, c, kp = src.take(slice(0, n), out=ws['x'][:n]), centroids.clone(memory_format=torch.contiguous_format), padded_width(k)
         work = (c.new_empty(d, kp), c.new_empty(kp), labels, torch.empty_like(labels), torch.empty_like(c),
                 torch.empty(k, dtype=torch.float64))  # cT, c2, labels and a spare, sums, counts
