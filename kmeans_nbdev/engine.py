@@ -314,10 +314,10 @@ def steps(self:FullPass,
     most:int, # Most steps to take
     tol:float, # Stop once the summed squared centroid shift is at most this
 )->tuple: # (steps taken, centroids, whether the last changed no label, whether it moved them by at most tol)
-    "Up to `most` steps in one call of the ops, where they offer it (all the rows in one chunk, Lloyd's plain means)"
+    "Up to `most` steps in one call of the ops, where they offer it (the kernel's: all the rows in one chunk) and Lloyd's plain means apply"
     many = getattr(self.ops, 'steps', None)
     own = any(getattr(type(self), f) is not getattr(FullPass, f) for f in ('assign', 'update', 'means', 'converged'))
-    if many is None or own or self.rows < len(self.src): return 0, centroids, False, False
+    if many is None or own: return 0, centroids, False, False
     taken, new, out = many(self.src, centroids, self.ws[0], self.labels, most, tol, self.w, self.x2)
     if not taken: return 0, centroids, False, False  # the ops couldn't (a table, say), or the first step emptied a cluster
     self.inertia = out[0].clone()  # the last step's inertia, changed labels and shift

@@ -13,6 +13,7 @@ from pathlib import Path
 from string import Template
 import torch
 from torch import Tensor
+from fastcore.basics import patch
 from .inputs import RowSource
 from .engine import Partial
 from .init import sample_by_weight, kmeans_plusplus
@@ -55,10 +56,15 @@ static inline __attribute__((always_inline)) void lanes_best_$S(const $T *cT, co
   *best = bv; *lab = bi;
 }
 
+/* $L rows of x (d <= 8 features), one per lane: xs[f] holds feature f of each. */
+static inline __attribute__((always_inline)) void load_lanes_$S(const $T *x, int64_t d, v8$S *xs) {
+  for (int64_t f = 0; f < d; f++) for (int l = 0; l < $L; l++) xs[f][l] = x[l * d + f];
+}
+
 static inline __attribute__((always_inline)) void lanes_$S(const $T *cT, const $T *c2, const $T *x, int64_t k,
                                                           int64_t d, int32_t *lab, $T *best) {
   v8$S xs[8], bv; m8$S bi;
-  for (int64_t f = 0; f < d; f++) for (int l = 0; l < $L; l++) xs[f][l] = x[l * d + f];
+  load_lanes_$S(x, d, xs);
   lanes_best_$S(cT, c2, xs, k, k, d, &bv, &bi);
   for (int l = 0; l < $L; l++) { lab[l] = (int32_t)bi[l]; best[l] = bv[l]; }
 }
@@ -74,7 +80,7 @@ typedef struct { v8$S sums[16 * 8]; vd$S wsum[16], inertia; vl$S hits[16], chang
 static inline __attribute__((always_inline)) void lanes_add_$S(const $T *cT, const $T *c2, const $T *x, const $T *x2,
     const $T *w, int64_t k, int64_t kr, int64_t d, const int32_t *old, int32_t *labels, acc_$S *a) {
   v8$S xs[8], bv, xx = {0}, wv, zero = {0}; m8$S bi;
-  for (int64_t f = 0; f < d; f++) for (int l = 0; l < $L; l++) xs[f][l] = x[l * d + f];
+  load_lanes_$S(x, d, xs);
   lanes_best_$S(cT, c2, xs, k, kr, d, &bv, &bi);
   if (x2) memcpy(&xx, x2, sizeof xx); else for (int64_t f = 0; f < d; f++) xx += xs[f] * xs[f];
   v8$S dist = bv + xx;
@@ -495,17 +501,6 @@ class KernelOps:
         ws['two_fn'](*map(_ptr, (table, *cs, x, x2)), len(x), len(cs[1]), x.shape[1], *map(_ptr, out))
         return out
 
-    def steps(self, src:RowSource, centroids:Tensor, ws:dict, labels:Tensor, most:int, tol:float, w:Tensor=None,
-              x2:Tensor=None)->tuple:
-        "Up to `most` whole steps over all of `src` (one chunk, no table) in one call: `(steps taken, centroids, out)`"
-        (n, d), k = src.shape, len(centroids)
-        if ws['table'] is not None or n > len(ws['x']): return 0, centroids, None
-        out = torch.zeros(3, dtype=torch.float64)  # the last step's inertia, changed labels and squared shift
-        x, c, kp = src.take(slice(0, n), out=ws['x'][:n]), centroids.clone(memory_format=torch.contiguous_format), padded_width(k)
-        work = (c.new_empty(d, kp), c.new_empty(kp), labels, torch.empty_like(labels), torch.empty_like(c),
-                torch.empty(k, dtype=torch.float64))  # cT, c2, labels and a spare, sums, counts
-        taken = ws['steps_fn'](*map(_ptr, (x, x2, w)), n, k, kp, d, *map(_ptr, (c, *work)), most, tol, _ptr(out))
-        return taken, c, out
 
 # %% ../nbs/05a_kernel.ipynb #6972d57b
 def kernel_ops(
@@ -514,6 +509,28 @@ def kernel_ops(
     "The compiled kernel's ops for `src`, where they apply"
     if src.dtype not in (torch.float32, torch.float64) or src.device.type != 'cpu' or load_kernel() is None: return None
     return KernelOps()
+
+# %% ../nbs/05a_kernel.ipynb #b86885e4
+@patch
+def steps(self:KernelOps,
+    src:RowSource, # All the rows: at most a chunk's worth
+    centroids:Tensor, # (k, d) centroids, in the source's frame
+    ws:dict, # A thread's workspace
+    labels:Tensor, # (n,) int32 labels from the last step (-1: none), overwritten
+    most:int, # Most steps to take
+    tol:float, # Stop once the summed squared centroid shift is at most this
+    w:Tensor=None, # (n,) weights, or None
+    x2:Tensor=None, # (n,) squared norms, or None
+)->tuple: # (steps taken, centroids, the last step's (inertia, changed labels, shift); None if it takes none)
+    "Up to `most` whole steps over all of `src` in one call, when they fit the workspace and need no table"
+    (n, d), k = src.shape, len(centroids)
+    if ws['table'] is not None or n > len(ws['x']): return 0, centroids, None
+    out = torch.zeros(3, dtype=torch.float64)
+    x, c, kp = src.take(slice(0, n), out=ws['x'][:n]), centroids.clone(memory_format=torch.contiguous_format), padded_width(k)
+    work = (c.new_empty(d, kp), c.new_empty(kp), labels, torch.empty_like(labels), torch.empty_like(c),
+            torch.empty(k, dtype=torch.float64))  # cT, c2, labels and a spare, sums, counts
+    taken = ws['steps_fn'](*map(_ptr, (x, x2, w)), n, k, kp, d, *map(_ptr, (c, *work)), most, tol, _ptr(out))
+    return taken, c, out
 
 # %% ../nbs/05a_kernel.ipynb #6d448eb7
 def kernel_plusplus(
