@@ -8,7 +8,7 @@ __all__ = ['KERNEL_TEMPLATE', 'KERNEL_HEADER', 'FLAGS', 'kernel_source', 'kernel
            'kernel_plusplus']
 
 # %% ../nbs/05a_kernel.ipynb #190fb5c3
-import ctypes, hashlib, math, os, platform, shutil, subprocess, sys, tempfile
+import ctypes, hashlib, os, platform, shutil, subprocess, sys, tempfile
 from pathlib import Path
 from string import Template
 import torch
@@ -16,7 +16,7 @@ from torch import Tensor
 from fastcore.basics import patch
 from .inputs import RowSource
 from .engine import Partial
-from .init import sample_by_weight, kmeans_plusplus
+from .init import first_index, local_trials, kmeans_plusplus
 
 # %% ../nbs/05a_kernel.ipynb #e402a1eb
 KERNEL_TEMPLATE = r"""
@@ -545,10 +545,10 @@ def kernel_plusplus(
     (n, d), lib, w, dtype = data.shape, load_kernel(), sample_weight, data.dtype
     if lib is None or d > 8 or n > 2**16 or dtype not in _SUFFIX or data.device.type != 'cpu':
         return kmeans_plusplus(data, k, generator, sample_weight, n_local_trials, origin)
-    t, x = n_local_trials or 2 + int(math.log(k)), data.contiguous()
+    t, x = local_trials(k, n_local_trials), data.contiguous()
     w = None if w is None else w.to(dtype).contiguous()
     idx = torch.empty(k, dtype=torch.long)
-    idx[0] = torch.randint(n, (1,), generator=generator)[0] if w is None else sample_by_weight(w, 1, generator)[0]
+    idx[0] = first_index(n, generator, w)[0]  # the first centroid and the number of candidates as kmeans_plusplus has them
     u = torch.rand((k - 1) * t, generator=generator, dtype=torch.float64)  # what kmeans_plusplus draws, in its order
     work = (torch.empty(t, dtype=torch.long), torch.empty(n, dtype=dtype), torch.empty(n, t, dtype=dtype),
             torch.empty(n, dtype=torch.float64), torch.empty(t, d, dtype=dtype), torch.empty(t, dtype=torch.float64))
