@@ -129,6 +129,8 @@ def fit_file(
     km = KMeans(k, init=init, n_init=n_init, random_state=seed, device=device, record_steps=bool(animation))
     km._device(); check_writable(out, centers, plot, animation)
     X, names = read_data(data)
+    if (plot or animation) and X.shape[1] < 2:
+        raise ValueError(f"{data}: --plot and --animation draw the first two features, and the data have {X.shape[1]}")
     joined = not dist.is_initialized()
     rank, world = join_torchrun(device)
     try: return _fit(km, X, names, data, out, centers, plot, animation, rank, world)

@@ -23,6 +23,8 @@ def as_generator(
     g = torch.Generator(device=device)
     if random_state is None: g.seed()
     elif isinstance(random_state, (int, np.integer)) and not isinstance(random_state, (bool, np.bool_)):
+        if not -2**63 <= int(random_state) < 2**64:
+            raise ValueError(f"random_state must be an int from -2**63 to 2**64 - 1, got {random_state}")
         g.manual_seed(int(random_state))
     else: raise TypeError(f"random_state must be an int, a torch.Generator, a NumPy random generator or None, "
                           f"not {type(random_state).__name__}")

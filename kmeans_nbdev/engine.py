@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'Partial', 'TorchOps', 'task_ranges', 'Reducer', 'AllReduce',
-           'reducer', 'Pass', 'FullPass', 'run_lloyd', 'BoundedPass', 'data_stats', 'sample_rows']
+           'reducer', 'Pass', 'FullPass', 'run_lloyd', 'BoundedPass', 'check_scale', 'data_stats', 'sample_rows']
 
 # %% ../nbs/05_engine.ipynb #f6cf634a
 import math
@@ -488,20 +488,46 @@ def finish(self:BoundedPass, centroids:Tensor, settled:bool)->tuple:
     d2 = self.own_distances(centroids)
     return self.labels, d2.sum() if self.w is None else d2 @ self.w.double()
 
+# %% ../nbs/05_engine.ipynb #c8b5457a
+def check_scale(
+    reach:float, # How far any entry sits from one point of the data, at most
+    d:int, # Features
+    dtype:torch.dtype, # The working dtype
+    weight:float=None, # The weights' total, or None without weights
+    name:str='X', # What to call the data in the messages
+):
+    "Raise a `ValueError` if squared distances between the points (or weighted sums) can overflow `dtype`, or all underflow to 0"
+    fi, t = torch.finfo(dtype), str(dtype).replace('torch.', '')
+    hint = ', or use float64' if fi.bits < 64 else ''
+    if reach > (fi.max / (4 * d)) ** 0.5:  # 4 d reach² > largest (compared so, as it may overflow a Python float too)
+        raise ValueError(f"{name}'s values are too far apart for {t}: entries differ by up to {2 * reach:.1e}, and squared "
+                         f"distances over {d} feature(s) would pass its largest number, {fi.max:.1e}; scale the data down{hint}")
+    if 0 < reach < (fi.tiny / (4 * d)) ** 0.5:  # 4 d reach² < smallest normal
+        raise ValueError(f"{name}'s values are too close together for {t}: entries differ by at most {2 * reach:.1e}, and every "
+                         f"squared distance would be below its smallest normal number, {fi.tiny:.1e}; scale the data up{hint}")
+    if weight is not None and weight * max(2 * reach, 4 * d * reach * reach) > fi.max:
+        raise ValueError(f"sample_weight's total ({weight:.1e}) is too large for {t} at the data's scale: weighted sums "
+                         "would overflow; scale the weights down (the centroids depend only on their ratios)")
+
 # %% ../nbs/05_engine.ipynb #0a6f6460
 def data_stats(
     src:RowSource, # The rows (this process's, when distributed), before origin is set
     reducer:Reducer=None, # How processes combine
+    w:Tensor=None, # (n,) this process's weights, to check against the data's scale; None: no weights
 )->tuple: # (origin, variance): the (d,) mean, or 0 when the data sit near 0, in the working dtype; the features' mean variance
     "The origin to measure the data from and the mean variance of its features, in one chunked pass, over all processes"
     reducer, d = reducer or Reducer(), src.shape[1]
     first = src.read(0, 1)[0].double().clone()  # a point near the data (a copy: the reducer sums in place)
     shift = reducer.sum(first) / reducer.world
     total = torch.zeros(3, d, dtype=torch.float64, device=src.device)  # count, sum, sum of squares
+    reach = torch.zeros(1, dtype=torch.float64, device=src.device)  # the largest |x - shift| of any entry
     for a, b in row_chunks(len(src), max(1, 2**20 // d)):
         x = src.read(a, b) - shift.to(src.dtype)
         total += torch.stack([torch.full((d,), float(b - a), device=src.device), x.sum(0).double(),
                               x.pow(2).sum(0).double()])
+        reach = torch.maximum(reach, x.abs().amax().double())
+    weight = None if w is None else reducer.total(w.sum(dtype=torch.float64))
+    check_scale(reducer.gather(reach).max().item(), d, src.dtype, weight)  # before the sums of squares are used
     n, s, ss = reducer.sum(total)
     mean, var = shift + s / n, ss / n - (s / n) ** 2
     far = bool(mean.pow(2).sum() > var.sum())  # farther from 0 than spread

@@ -176,7 +176,9 @@ def as_weights(
 )->Tensor: # (n,) weights in the working dtype and device, or None
     "Check `sample_weight` against the data and turn it into a tensor"
     if sample_weight is None: return None
-    if isinstance(sample_weight, Tensor): w = sample_weight.detach()
+    if isinstance(sample_weight, Tensor):
+        if sample_weight.is_complex(): raise ValueError("sample_weight must hold real numbers, got complex")
+        w = sample_weight.detach()
     else: w = as_tensor(_check_sample_weight(sample_weight, np.empty((len(src), 0)), dtype=np.float64))
     if w.shape != (len(src),): raise ValueError(f"sample_weight must have shape ({len(src)},), got {tuple(w.shape)}")
     w = w.to(src.device, src.dtype).contiguous()  # one number after another: the compiled kernel reads them so

@@ -75,7 +75,7 @@ def fit(self:KMeans,
         red = reducer()
         src, w = self._check_input(X, sample_weight, red, reset=True)
         n_starts = self._check_params(int(red.total(len(src))))
-        src.origin, variance = data_stats(src, red)
+        src.origin, variance = data_stats(src, red, w)
         g, pass_, best = as_generator(self.random_state, src.device), None, None
         for start in range(n_starts):
             seeds = self._seed(src, w, g, red)

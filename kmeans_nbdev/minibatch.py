@@ -205,7 +205,7 @@ def fit(self:MiniBatchKMeans,
     with torch_serial():  # PyTorch single-threaded: the passes bring their own threads
         src, w = self._check_input(X, sample_weight, Reducer(), reset=True)
         starts = self._check_params(len(src))
-        src.origin, variance = data_stats(src)
+        src.origin, variance = data_stats(src, w=w)
         g = as_generator(self.random_state, src.device)
         pass_ = self._batches(src, w, g, None, self.batch_size)
         n_steps = max(1, self.max_iter * len(src) // pass_.size)
@@ -266,7 +266,7 @@ def partial_fit(self:MiniBatchKMeans,
         src, w = self._check_input(X, sample_weight, Reducer(), reset=first)
         if first:
             starts = self._check_params(len(src))
-            src.origin, g = data_stats(src)[0], as_generator(self.random_state, src.device)
+            src.origin, g = data_stats(src, w=w)[0], as_generator(self.random_state, src.device)
             centers, seen, self.n_steps_ = self._init_centroids(src, w, g, starts), None, 0
         else:
             src.origin, g, seen = self._origin.to(src.device, src.dtype), self._generator, self._counts
