@@ -15,6 +15,7 @@ from .init import kmeans_plusplus, random_centroids
 from .lloyd import relocate_empty_clusters, centroid_means
 from .inputs import working_dtype, row_chunks
 from .engine import run_lloyd
+from sklearn.exceptions import NotFittedError
 from .kmeans import check_int
 
 # %% ../nbs/09a_batched.ipynb #0b923407
@@ -170,16 +171,22 @@ def _check(self:BatchedKMeans,
 )->tuple: # (X, w) as tensors on the device to compute on
     "`(X, w)` as tensors, checked: (B, n, d) finite real data, (B, n) non-negative weights"
     X = torch.as_tensor(X).detach()
+    if X.is_complex(): raise ValueError("Complex data not supported in X")
     if X.ndim != 3: raise ValueError(f"X must be 3-D (problems, points, features), got shape {tuple(X.shape)}")
     if not X.is_floating_point(): X = X.float()
     X = X.to(self.device or X.device)
     check_int('n_clusters', self.n_clusters); check_int('max_iter', self.max_iter)
+    if isinstance(self.tol, bool) or not isinstance(self.tol, (int, float)) or not self.tol >= 0:
+        raise ValueError(f"tol must be a number >= 0, got {self.tol!r}")
     if min(X.shape) < 1: raise ValueError(f"X must have at least one problem, point and feature, got shape {tuple(X.shape)}")
     if self.n_clusters > X.shape[1]: raise ValueError(f"n_clusters={self.n_clusters} is more than the points per problem, {X.shape[1]}")
     if not torch.isfinite(X).all(): raise ValueError("Input X contains NaN or infinity")
     if w is not None:
-        w = torch.as_tensor(w).to(X.device, torch.float64)
+        w = torch.as_tensor(w)
+        if w.is_complex(): raise ValueError("sample_weight must hold real numbers, got complex")
+        w = w.to(X.device, torch.float64)
         if w.shape != X.shape[:2]: raise ValueError(f"sample_weight must have shape {tuple(X.shape[:2])}, got {tuple(w.shape)}")
+        if not torch.isfinite(w).all(): raise ValueError("sample_weight contains NaN or infinity")
         if (w < 0).any() or not (w.sum(1) > 0).all(): raise ValueError("sample_weight must be >= 0, and not all 0 in a problem")
     return X, w
 
@@ -194,6 +201,7 @@ def _seed(self:BatchedKMeans,
     if not isinstance(self.init, str):
         c = torch.as_tensor(self.init).to(X.device, working_dtype(X.dtype))
         if c.shape != (len(X), self.n_clusters, X.shape[2]): raise ValueError(f"init must have shape {(len(X), self.n_clusters, X.shape[2])}, got {tuple(c.shape)}")
+        if not torch.isfinite(c).all(): raise ValueError("init contains NaN or infinity")
         return c.clone()
     if self.init not in ('k-means++', 'random'): raise ValueError(f"init must be 'k-means++', 'random' or an array, got {self.init!r}")
     base = int(torch.randint(2**62, (1,), generator=as_generator(self.random_state)).item())
@@ -227,9 +235,14 @@ def predict(self:BatchedKMeans,
     X, # (B, m, d) new points for each problem
 )->Tensor: # (B, m) index of each point's nearest centroid in its own problem
     "Each point's nearest centroid, problem by problem"
-    X = torch.as_tensor(X).to(self.cluster_centers_.device)
+    if not hasattr(self, 'cluster_centers_'): raise NotFittedError("This BatchedKMeans instance is not fitted yet: call 'fit' first")
+    X = torch.as_tensor(X).detach()
+    if X.is_complex(): raise ValueError("Complex data not supported in X")
+    X = (X if X.is_floating_point() else X.float()).to(self.cluster_centers_.device)
     if X.ndim != 3 or X.shape[0] != len(self.cluster_centers_) or X.shape[2] != self.cluster_centers_.shape[2]:
         raise ValueError(f"X must have shape ({len(self.cluster_centers_)}, m, {self.cluster_centers_.shape[2]}), got {tuple(X.shape)}")
+    if not torch.isfinite(X).all(): raise ValueError("Input X contains NaN or infinity")
+    if X.shape[1] == 0: return torch.empty(X.shape[:2], dtype=torch.long, device=X.device)
     p = BatchedPass(X, self.n_clusters)
     p.origin = self._origin
     c = self.cluster_centers_.to(p.dtype) - self._origin[:, None]

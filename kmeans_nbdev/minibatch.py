@@ -6,7 +6,7 @@
 __all__ = ['running_means', 'reassign_starved', 'EarlyStop', 'BatchPass', 'MiniBatchKMeans']
 
 # %% ../nbs/08a_minibatch.ipynb #8e4fa933
-import math
+import math, numbers
 from collections.abc import Callable
 import torch
 from torch import Tensor
@@ -45,6 +45,7 @@ def reassign_starved(
 )->int: # How many centroids were moved
     "Move starved centroids onto random points of the batch"
     starved = counts < ratio * counts.max()
+    starved[counts.argmax()] = False  # the busiest stays, even with a ratio above 1
     if starved.sum() > 0.5 * len(w):  # never move more than half a batch's worth
         starved[counts.argsort()[len(w) // 2:]] = False
     n = int(starved.sum())
@@ -175,7 +176,9 @@ def _check_params(self:MiniBatchKMeans, n_samples:int)->int:
     starts = self._check_settings(n_samples)
     check_int('batch_size', self.batch_size)
     if self.max_no_improvement is not None: check_int('max_no_improvement', self.max_no_improvement, 0)
-    if not self.reassignment_ratio >= 0: raise ValueError(f"reassignment_ratio must be >= 0, got {self.reassignment_ratio!r}")
+    r = self.reassignment_ratio
+    if isinstance(r, bool) or not isinstance(r, numbers.Real) or not r >= 0:
+        raise ValueError(f"reassignment_ratio must be a number >= 0, got {r!r}")
     return 3 if self.n_init == 'auto' and starts == 10 else starts
 
 # %% ../nbs/08a_minibatch.ipynb #2be5ef80
