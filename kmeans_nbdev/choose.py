@@ -11,7 +11,8 @@ import numpy as np
 import torch
 from sklearn.metrics import silhouette_score
 from .data import as_generator
-from .kmeans import KMeans
+from .inputs import as_source
+from .kmeans import KMeans, check_int
 
 # %% ../nbs/09b_choose_k.ipynb #b8a62b14
 def elbow(
@@ -39,6 +40,15 @@ def gap_statistic(
     gap = logs.mean(1) - np.log(inertias)
     return gap, logs.std(1) * math.sqrt(1 + 1 / n_refs)
 
+# %% ../nbs/09b_choose_k.ipynb #051f7e1a
+def _silhouette(
+    x:torch.Tensor, # (m, d) points
+    labels:torch.Tensor, # (m,) their clusters
+)->float: # scikit-learn's silhouette score, or NaN where it is undefined (one cluster, or every point its own)
+    "The silhouette of `labels` on `x`, NaN when there are fewer than 2 clusters or no cluster holds 2 points"
+    found = len(labels.unique())
+    return silhouette_score(x.numpy(), labels.numpy()) if 1 < found < len(labels) else float('nan')
+
 # %% ../nbs/09b_choose_k.ipynb #266711f1
 def choose_k(
     X, # (n, d) data
@@ -49,13 +59,16 @@ def choose_k(
     **kwargs, # Passed on to KMeans, e.g. n_init
 )->dict: # Scores per k ('k', 'inertia', 'silhouette', 'gap', 'gap_s') and each criterion's pick ('picks')
     "Fit `KMeans(k)` for each k; the elbow, silhouette and gap statistic, with the k each one picks"
-    X, ks, g = torch.as_tensor(np.asarray(X) if not isinstance(X, torch.Tensor) else X), list(ks), as_generator(random_state)
-    sample = X[torch.randperm(len(X), generator=g)[:sample_size]].cpu()
+    src, ks, g = as_source(X), list(ks), as_generator(random_state)  # checked: a clear error for bad data
+    if not ks: raise ValueError("ks must hold at least one number of clusters")
+    check_int('sample_size', sample_size, 2); check_int('n_refs', n_refs, 0)
+    sample = src.take(torch.randperm(len(src), generator=g)[:sample_size].sort().values).cpu()  # floating point
+    if (sample == sample[0]).all(): raise ValueError("choose_k needs points that differ, but every point it looked at is the same")
     fits = {k: KMeans(k, random_state=random_state, **kwargs).fit(X) for k in ks}
     inertia = [fits[k].inertia_ for k in ks]
-    sil = [silhouette_score(sample.numpy(), torch.as_tensor(fits[k].predict(sample)).numpy()) if k > 1 else float('nan') for k in ks]
+    sil = [_silhouette(sample, torch.as_tensor(fits[k].predict(sample))) for k in ks]
     out = dict(k=ks, inertia=inertia, silhouette=sil, picks=dict(elbow=elbow(ks, inertia)))
-    if any(k > 1 for k in ks): out['picks']['silhouette'] = ks[int(np.nanargmax(sil))]
+    if not np.isnan(sil).all(): out['picks']['silhouette'] = ks[int(np.nanargmax(sil))]
     if n_refs:
         sample_inertia = [-fits[k].score(sample) for k in ks]
         gap, s = gap_statistic(sample, ks, sample_inertia, n_refs, g, random_state=random_state, **kwargs)
