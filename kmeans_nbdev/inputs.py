@@ -128,6 +128,7 @@ def _check_shape(shape:tuple, name:str):
 def _tensor_source(X:Tensor, name:str, device)->RowSource:
     "A checked tensor, detached, floating point, as a source"
     if X.is_complex(): raise ValueError(f"Complex data not supported in {name}")
+    if X.device.type == 'meta': raise ValueError(f"{name} is on the 'meta' device, which holds no values")
     _check_shape(X.shape, name)
     X = X.detach()
     if not X.is_floating_point(): X = X.float()
@@ -153,6 +154,16 @@ def _is_streamed(X)->bool:
     if isinstance(X, (np.ndarray, list, tuple)) or hasattr(X, 'columns') or hasattr(X, '__dataframe__'): return False
     return all(hasattr(X, a) for a in ('shape', 'dtype', '__getitem__'))
 
+# %% ../nbs/04_inputs.ipynb #9654d334
+def _scipy_sparse(
+    X:Tensor, # A sparse tensor, any sparse layout
+    name:str, # What to call it in error messages
+)->sp.csr_matrix: # The same matrix, in SciPy's CSR format
+    "A torch sparse tensor as a SciPy CSR matrix"
+    if X.ndim != 2: raise ValueError(f"Expected a 2D array for {name}, got a {X.ndim}D sparse tensor")
+    c = X.detach().cpu().to_sparse_coo().coalesce()  # COO, the layout PyTorch doesn't call beta
+    return sp.coo_matrix((c.values().numpy(), c.indices().numpy()), shape=tuple(c.shape)).tocsr()
+
 # %% ../nbs/04_inputs.ipynb #1e89ff51
 def as_source(
     X, # (n, d) data: a tensor, NumPy array, list, DataFrame, SciPy sparse matrix, memory map or array-like
@@ -161,6 +172,7 @@ def as_source(
 )->RowSource: # The checked rows
     "Check `X` and turn it into a source of row chunks"
     if isinstance(X, RowSource): return X
+    if isinstance(X, Tensor) and X.layout != torch.strided: X = _scipy_sparse(X, name)
     if isinstance(X, Tensor): src = _tensor_source(X, name, device)
     elif sp.issparse(X): src = SparseSource(check_array(X, accept_sparse='csr', dtype=[np.float64, np.float32],
                                                         input_name=name), device)

@@ -105,6 +105,7 @@ def _device(self:KMeans):
     try: device = torch.device(self.device)
     except (RuntimeError, TypeError): raise ValueError(f"device must be a torch device such as 'cpu' or 'cuda', got {self.device!r}") from None
     if device.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device={self.device!r}, but CUDA is not available here")
+    if device.type == 'meta': raise ValueError("device='meta' holds no values: use a device such as 'cpu' or 'cuda'")
     return device
 
 # %% ../nbs/06_kmeans.ipynb #10ebdcfe
