@@ -130,8 +130,9 @@ def _check_settings(self:KMeans, n_samples:int)->int:
     check_int('n_clusters', k); check_int('max_iter', self.max_iter); check_int('chunk_bytes', self.chunk_bytes)
     if self.init_size is not None: check_int('init_size', self.init_size)
     if k > n_samples: raise ValueError(f"n_clusters={k} is more than the number of samples, n_samples={n_samples}")
-    if isinstance(self.init, str) and self.init not in SEEDINGS:
-        raise ValueError(f"init must be one of {list(SEEDINGS)}, an array or a callable, got {self.init!r}")
+    if (isinstance(self.init, str) and self.init not in SEEDINGS) or self.init is None:
+        raise ValueError(f"init must be one of {list(SEEDINGS)}, an array or a callable, got {self.init!r}" +
+                         (" (a model loaded from a file keeps no seeding function: set init to fit again)" if self.init is None else ""))
     if isinstance(self.tol, (bool, np.bool_)) or not isinstance(self.tol, (int, float, np.number)) or not self.tol >= 0:
         raise ValueError(f"tol must be a number >= 0, got {self.tol!r}")
     if self.n_init != 'auto': check_int("n_init (or 'auto')", self.n_init)
@@ -372,7 +373,9 @@ def load(cls:KMeans,
     try: d = torch.load(path, map_location='cpu', weights_only=True)
     except FileNotFoundError: raise
     except Exception as e: raise ValueError(f"{path}: not a model saved by kmeans_nbdev ({type(e).__name__})") from None
-    if not isinstance(d, dict) or d.get('format') != 'kmeans_nbdev': raise ValueError(f"{path}: not a model saved by kmeans_nbdev")
+    if not isinstance(d, dict) or d.get('format') != 'kmeans_nbdev' or not {'kind', 'params', 'state'} <= d.keys():
+        raise ValueError(f"{path}: not a model saved by kmeans_nbdev")
+    if device is not None: device = cls(device=device)._device()  # checked as the setting is
     if d['kind'] != cls.__name__: raise ValueError(f"{path} holds a {d['kind']}, not a {cls.__name__}")
     self, s = cls(**d['params']), d['state']
     self.n_features_in_ = s['centers'].shape[1]

@@ -271,7 +271,10 @@ def partial_fit(self:MiniBatchKMeans,
             starts = self._check_params(len(src))
             src.origin, g = data_stats(src, w=w)[0], as_generator(self.random_state, src.device)
             centers, seen, self.n_steps_ = self._init_centroids(src, w, g, starts), None, 0
-        else:
+        else:  # the settings again (set_params may have changed them); a batch may hold fewer points than centroids
+            self._check_params(max(len(src), self.n_clusters))
+            if self.n_clusters != len(self._centers): raise ValueError(
+                f"n_clusters is {self.n_clusters}, but the model has {len(self._centers)} centroids from earlier batches: fit a new one")
             src.origin, g, seen = self._origin.to(src.device, src.dtype), self._generator, self._counts
             centers = self._centers.to(src.dtype) - src.origin
         pass_ = self._batches(src, w, g, seen, None)
