@@ -57,7 +57,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 
     def fit_transform(self,
         X, # (n, d) data
-        y=None, # Ignored
+        y:None=None, # Ignored
         sample_weight=None, # (n,) weight of each point
     ): # (n, k) distance from each point to each centroid
         "Fit to `X` and return its distances to the centroids"
@@ -67,7 +67,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
 @patch
 def fit(self:KMeans,
     X, # (n, d) data: a tensor, array, list, DataFrame, sparse matrix or memory map; this process's rows if distributed
-    y=None, # Ignored: there for scikit-learn's API
+    y:None=None, # Ignored: there for scikit-learn's API
     sample_weight=None, # (n,) weight of each point; None weighs all equally
 ): # The fitted estimator
     "Find `n_clusters` centroids for `X`"
@@ -308,7 +308,7 @@ def predict(self:KMeans,
 @patch
 def fit_predict(self:KMeans,
     X, # (n, d) data
-    y=None, # Ignored
+    y:None=None, # Ignored
     sample_weight=None, # (n,) weight of each point
 ): # (n,) cluster index of each row of X
     "Fit to `X` and return its labels"
@@ -318,7 +318,7 @@ def fit_predict(self:KMeans,
 @patch
 def score(self:KMeans,
     X, # (n, d) data with the features the model was fitted on
-    y=None, # Ignored
+    y:None=None, # Ignored
     sample_weight=None, # (n,) weight of each point
 )->float: # Minus the inertia of X: higher is better
     "Minus the (weighted) inertia of `X` under the fitted centroids"

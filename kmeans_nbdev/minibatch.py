@@ -200,7 +200,7 @@ def _init_centroids(self:MiniBatchKMeans, src:RowSource, w:Tensor, g:torch.Gener
 @patch
 def fit(self:MiniBatchKMeans,
     X, # (n, d) data: a tensor, array, list, DataFrame, sparse matrix or memory map
-    y=None, # Ignored: there for scikit-learn's API
+    y:None=None, # Ignored: there for scikit-learn's API
     sample_weight=None, # (n,) weight of each point
 ): # The fitted estimator
     "Learn `n_clusters` centroids from random mini-batches of `X`"
@@ -260,7 +260,7 @@ def _label_all(self:MiniBatchKMeans,
 @patch
 def partial_fit(self:MiniBatchKMeans,
     X, # (b, d) one batch of data
-    y=None, # Ignored
+    y:None=None, # Ignored
     sample_weight=None, # (b,) weights of the batch's points
 ): # The updated estimator
     "Update the centroids with one batch"
