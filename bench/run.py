@@ -19,7 +19,7 @@ a test.
   fresh process, relative to the data's size: for each Lloyd case (from the same start), and for a default fit
   (k-means++ seeding, then a few steps) at 1M×64, k=256.
 """
-import argparse, json, math, os, platform, subprocess, sys, threading, time
+import argparse, importlib.metadata, json, math, os, platform, subprocess, sys, threading, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -118,7 +118,7 @@ def peers(dtype):
     if faiss and dtype == torch.float32: out['faiss'] = run_faiss
     if fpk and dtype == torch.float32: out['fast-pytorch-kmeans'] = run_fpk
     if fastkmeans and dtype == torch.float32: out['fastkmeans'] = run_fastkmeans
-    out['compute floor (torch.mm)'] = floor_mm
+    out['compute floor (chunked torch.mm)'] = floor_mm
     out['compute floor (one big torch.mm)'] = floor_big
     return out
 
@@ -332,11 +332,15 @@ def machine()->dict:
     "What the figures were measured on"
     cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.machine())
     mem = next((int(l.split()[1]) // 2**20 for l in open('/proc/meminfo') if l.startswith('MemTotal')), None)
-    version = lambda m: getattr(m, '__version__', 'installed') if m else None
+    def version(m, dist):  # the installed distribution's version (sklearnex's own __version__ is a placeholder)
+        if not m: return None
+        try: return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError: return getattr(m, '__version__', 'installed')
     return dict(cpu=cpu, cores=os.cpu_count(), memory_gb=mem, load_before=os.getloadavg()[0], python=platform.python_version(),
                 torch=torch.__version__, threads=torch.get_num_threads(), compiled_kernel=load_kernel() is not None,
-                sklearn=version(sklearn), sklearnex=version(sklearnex), faiss=version(faiss),
-                fast_pytorch_kmeans=version(fpk), fastkmeans=version(fastkmeans))
+                sklearn=version(sklearn, 'scikit-learn'), sklearnex=version(sklearnex, 'scikit-learn-intelex'),
+                faiss=version(faiss, 'faiss-cpu'), fast_pytorch_kmeans=version(fpk, 'fast-pytorch-kmeans'),
+                fastkmeans=version(fastkmeans, 'fastkmeans'))
 
 # The iterations I1 < I2 are far enough apart that I2 - I1 iterations take much longer than a fit's fixed cost varies
 CASES = [  # name, n, d, k, dtype, i1, i2, repeat, reps
