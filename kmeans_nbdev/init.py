@@ -57,7 +57,7 @@ def first_index(
     n:int, # Points
     generator:torch.Generator=None, # Source of randomness
     sample_weight:Tensor=None, # (n,) weights to draw by; None: every point equally likely
-    device=None, # Where to draw when there are no weights (with weights: where they are)
+    device:str|torch.device|None=None, # Where to draw when there are no weights (with weights: where they are)
 )->Tensor: # (1,) the first centroid's index
     "The first centroid's index: drawn uniformly, or by `sample_weight`"
     if sample_weight is None: return torch.randint(n, (1,), generator=generator, device=device)
