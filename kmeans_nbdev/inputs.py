@@ -84,14 +84,20 @@ class RowSource:
 # %% ../nbs/04_inputs.ipynb #efb8b323
 class TensorSource(RowSource):
     "Rows of a tensor (on any device; a CPU tensor can feed a GPU fit chunk by chunk)"
-    def __init__(self, data:Tensor, device=None): super().__init__(data, data.dtype, device or data.device)
+    def __init__(self,
+        data:Tensor, # (n, d) the rows
+        device=None, # Where the work happens; None: where data is
+    ): super().__init__(data, data.dtype, device or data.device)
     def raw(self, idx): return self.data[idx if isinstance(idx, slice) else idx.to(self.data.device)]
 
 # %% ../nbs/04_inputs.ipynb #86ea3472
 class ArraySource(RowSource):
     "Rows of an array-like read through NumPy a chunk at a time: a memory-mapped file, an HDF5 or zarr array"
     streamed = True
-    def __init__(self, data, device=None):
+    def __init__(self,
+        data, # (n, d) array-like with a shape, a dtype and row slicing
+        device=None, # Where the work happens; None: the CPU
+    ):
         kind = np.dtype(data.dtype)
         super().__init__(data, torch.float32 if kind.kind != 'f' else as_tensor(np.zeros(0, kind)).dtype, device)
     def raw(self, idx):
@@ -101,7 +107,10 @@ class ArraySource(RowSource):
 # %% ../nbs/04_inputs.ipynb #67e6612c
 class SparseSource(RowSource):
     "Rows of a SciPy CSR matrix, made dense one chunk at a time"
-    def __init__(self, data, device=None): super().__init__(data, as_tensor(np.zeros(0, data.dtype)).dtype, device)
+    def __init__(self,
+        data, # (n, d) SciPy CSR matrix
+        device=None, # Where the work happens; None: the CPU
+    ): super().__init__(data, as_tensor(np.zeros(0, data.dtype)).dtype, device)
     def raw(self, idx): return torch.from_numpy(self.data[idx if isinstance(idx, slice) else idx.cpu().numpy()].toarray())
 
 # %% ../nbs/04_inputs.ipynb #08589bc1
