@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['random_centroids', 'sample_by_weight', 'first_index', 'cores', 'torch_serial', 'pass_threads', 'in_threads',
-           'in_tasks', 'trial_potentials', 'initialize_centroids', 'local_trials', 'kmeans_plusplus']
+           'in_tasks', 'fold_tasks', 'trial_potentials', 'initialize_centroids', 'local_trials', 'kmeans_plusplus']
 
 # %% ../nbs/02_init.ipynb #986afb1d
 import math, os, threading
@@ -121,6 +121,33 @@ def in_tasks(
             out[i] = work(i, t)
     in_threads(worker, min(threads, tasks))
     return out
+
+# %% ../nbs/02_init.ipynb #0e47adf4
+def fold_tasks(
+    work, # work(i, t) does task i in thread t and returns its result
+    tasks:int, # How many tasks
+    threads:int, # How many threads take them
+    fold, # fold(total, result) -> the new total (total is None for the first result), called in task order
+    ahead:int=None, # Start no task this many places past the oldest unfinished one; None: no limit
+): # The folded total
+    "`in_tasks`, folding each result into a total in task order as soon as the tasks before it are done"
+    state, held, todo, cv = dict(total=None, next=0, failed=False), {}, iter(range(tasks)), threading.Condition()
+    def worker(t):
+        while True:
+            with cv:
+                i = next(todo, None)
+                while i is not None and ahead and i - state['next'] >= ahead and not state['failed']: cv.wait()
+                if i is None or state['failed']: return
+            try: r = work(i, t)
+            except BaseException:
+                with cv: state['failed'] = True; cv.notify_all()  # nobody waits for a task that won't finish
+                raise
+            with cv:
+                held[i] = r
+                while state['next'] in held: state['total'] = fold(state['total'], held.pop(state['next'])); state['next'] += 1
+                cv.notify_all()
+    in_threads(worker, min(threads, tasks))
+    return state['total']
 
 # %% ../nbs/02_init.ipynb #d621ff56
 def trial_potentials(
