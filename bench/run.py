@@ -361,7 +361,7 @@ def main():
     p.add_argument('--busy', action='store_true', help='keep one core busy with a spinning process during the run')
     p.add_argument('--only', choices=['lloyd', 'defaults', 'memory', 'seeding', 'scale', 'features'], help='run only one part')
     p.add_argument('--cases', help='with --only lloyd or defaults: only the cases whose names start with one of these (comma-separated), merged into the results')
-    p.add_argument('--libs', help='with --only lloyd or defaults: only these libraries (comma-separated names as in the tables), merged into the results')
+    p.add_argument('--libs', help='with --only lloyd or defaults: only these libraries (names as in the tables, separated by semicolons: the names hold commas), merged into the results')
     p.add_argument('--out', default=None)
     p.add_argument('--mem-child', nargs=6, help=argparse.SUPPRESS)
     p.add_argument('--ooc-child', nargs=5, help=argparse.SUPPRESS)
@@ -375,7 +375,7 @@ def main():
     out = Path(args.out or Path(__file__).with_name('results-busy.json' if args.busy else 'results.json'))
     results = json.loads(out.read_text()) if args.only and out.exists() else {}
     spinner = subprocess.Popen([sys.executable, '-c', 'while True: pass']) if args.busy else None
-    libs = None if not args.libs else [l.strip() for l in args.libs.split(',')]
+    libs = None if not args.libs else [l.strip() for l in args.libs.split(';')]
     try:
         results['machine'], results['busy'] = machine(), args.busy
         if args.only in (None, 'lloyd'):

@@ -12,6 +12,7 @@ _LAZY = dict(KMeans='kmeans', NotFittedError='kmeans', inertia_by_k='plots', plo
 def __getattr__(name):
     if name not in _LAZY: raise AttributeError(f"module 'kmeans_nbdev' has no attribute {name!r}")
     import importlib
+    if _LAZY[name] in ('kmeans', 'minibatch', 'cosine'): importlib.import_module('.plots', __name__)  # adds KMeans.animate, plot_steps
     return getattr(importlib.import_module(f'.{_LAZY[name]}', __name__), name)
 
 def __dir__(): return sorted([*globals(), *_LAZY])

@@ -6,6 +6,7 @@
 __all__ = ['BatchedPass', 'BatchedKMeans']
 
 # %% ../nbs/09a_batched.ipynb #97d7f849
+import numbers
 import torch
 from torch import Tensor
 from fastcore.basics import patch
@@ -16,7 +17,8 @@ from .lloyd import relocate_empty_clusters, centroid_means
 from .inputs import working_dtype, row_chunks
 from .engine import run_lloyd
 from sklearn.exceptions import NotFittedError
-from .kmeans import check_int
+from .kmeans import check_int, check_device
+from .engine import check_scale
 
 # %% ../nbs/09a_batched.ipynb #0b923407
 class BatchedPass:
@@ -172,15 +174,18 @@ def _check(self:BatchedKMeans,
     "`(X, w)` as tensors, checked: (B, n, d) finite real data, (B, n) non-negative weights"
     X = torch.as_tensor(X).detach()
     if X.is_complex(): raise ValueError("Complex data not supported in X")
+    if X.layout != torch.strided or X.device.type == 'meta': raise ValueError(f"X must be a dense tensor with values, got {X.layout} on {X.device}")
     if X.ndim != 3: raise ValueError(f"X must be 3-D (problems, points, features), got shape {tuple(X.shape)}")
     if not X.is_floating_point(): X = X.float()
-    X = X.to(self.device or X.device)
-    check_int('n_clusters', self.n_clusters); check_int('max_iter', self.max_iter)
-    if isinstance(self.tol, bool) or not isinstance(self.tol, (int, float)) or not self.tol >= 0:
+    X = X.to(check_device(self.device) or X.device)
+    check_int('n_clusters', self.n_clusters); check_int('max_iter', self.max_iter); check_int('chunk_bytes', self.chunk_bytes)
+    if isinstance(self.tol, bool) or not isinstance(self.tol, numbers.Real) or not self.tol >= 0:
         raise ValueError(f"tol must be a number >= 0, got {self.tol!r}")
     if min(X.shape) < 1: raise ValueError(f"X must have at least one problem, point and feature, got shape {tuple(X.shape)}")
     if self.n_clusters > X.shape[1]: raise ValueError(f"n_clusters={self.n_clusters} is more than the points per problem, {X.shape[1]}")
     if not torch.isfinite(X).all(): raise ValueError("Input X contains NaN or infinity")
+    reach = max((x - x[:1]).abs().amax().item() for x in X)  # how far a problem's entries sit from its first point
+    check_scale(reach, X.shape[2], working_dtype(X.dtype), n=X.shape[1])
     if w is not None:
         w = torch.as_tensor(w)
         if w.is_complex(): raise ValueError("sample_weight must hold real numbers, got complex")
@@ -188,6 +193,7 @@ def _check(self:BatchedKMeans,
         if w.shape != X.shape[:2]: raise ValueError(f"sample_weight must have shape {tuple(X.shape[:2])}, got {tuple(w.shape)}")
         if not torch.isfinite(w).all(): raise ValueError("sample_weight contains NaN or infinity")
         if (w < 0).any() or not (w.sum(1) > 0).all(): raise ValueError("sample_weight must be >= 0, and not all 0 in a problem")
+        check_scale(reach, X.shape[2], working_dtype(X.dtype), weight=w.sum(1).max().item())
     return X, w
 
 # %% ../nbs/09a_batched.ipynb #50c9eb99

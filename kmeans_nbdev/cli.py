@@ -146,7 +146,9 @@ def fit_file(
         raise ValueError(f"{data}: --plot and --animation draw the first two features, and the data have {X.shape[1]}")
     joined = not dist.is_initialized()
     rank, world = join_torchrun(device)
-    try: return _fit(km, X, names, data, out, centers, plot, animation, rank, world)
+    try:
+        if animation and world > 1: raise ValueError("--animation needs every point's label at every step: run it in one process")
+        return _fit(km, X, names, data, out, centers, plot, animation, rank, world)
     finally:
         if joined and dist.is_initialized(): dist.destroy_process_group()
 

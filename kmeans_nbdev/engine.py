@@ -167,6 +167,8 @@ class Reducer:
     def gather(self, t:Tensor)->Tensor: return t         # every process's rows, concatenated in rank order
     def check(self, check, agree=None):                  # run `check()` everywhere; raise everywhere if it fails
         return check()
+    def shared(self, random_state):                      # random_state, the same on every process (None: a seed
+        return random_state                              # drawn by the first process)
 
 # %% ../nbs/05_engine.ipynb #30377a65
 class AllReduce(Reducer):
@@ -183,6 +185,12 @@ class AllReduce(Reducer):
 
     def total(self, x)->float:
         return self.sum(torch.tensor([float(x)], dtype=torch.float64, device=self.device)).item()
+
+    def shared(self, random_state):
+        "`random_state` as every process must have it: when None, a seed drawn by the first process, sent to all"
+        if random_state is not None: return random_state
+        seed = torch.randint(2**62, (1,)) if self.rank == 0 else torch.zeros(1, dtype=torch.int64)
+        return int(self.sum(seed).item())
 
     def gather(self, t:Tensor)->Tensor:
         sizes = [torch.zeros(1, dtype=torch.int64, device=self.device) for _ in range(self.world)]
@@ -509,6 +517,7 @@ def check_scale(
     dtype:torch.dtype, # The working dtype
     weight:float=None, # The weights' total, or None without weights
     name:str='X', # What to call the data in the messages
+    n:int=1, # Points: without weights, their number bounds the sum of their squared distances
 ):
     "Raise a `ValueError` if squared distances between the points (or weighted sums) can overflow `dtype`, or all underflow to 0"
     fi, t = torch.finfo(dtype), str(dtype).replace('torch.', '')
@@ -519,6 +528,9 @@ def check_scale(
     if 0 < reach < (fi.tiny / (4 * d)) ** 0.5:  # 4 d reach² < smallest normal
         raise ValueError(f"{name}'s values are too close together for {t}: entries differ by at most {2 * reach:.1e}, and every "
                          f"squared distance would be below its smallest normal number, {fi.tiny:.1e}; scale the data up{hint}")
+    if weight is None and n * 4 * d * reach * reach > fi.max:
+        raise ValueError(f"{name}'s values are too far apart for {t}: the squared distances of its {n} points could add up "
+                         f"past {fi.max:.1e}; scale the data down{hint}")
     if weight is not None and weight * max(2 * reach, 4 * d * reach * reach) > fi.max:
         raise ValueError(f"sample_weight's total ({weight:.1e}) is too large for {t} at the data's scale: weighted sums "
                          "would overflow; scale the weights down (the centroids depend only on their ratios)")
@@ -538,11 +550,11 @@ def data_stats(
     for a, b in row_chunks(len(src), max(1, 2**20 // d)):
         x = src.read(a, b) - shift.to(src.dtype)
         total += torch.stack([torch.full((d,), float(b - a), device=src.device), x.sum(0).double(),
-                              x.pow(2).sum(0).double()])
+                              x.double().pow(2).sum(0)])  # squares in float64: in float32 they could overflow
         reach = torch.maximum(reach, x.abs().amax().double())
     weight = None if w is None else reducer.total(w.sum(dtype=torch.float64))
-    check_scale(reducer.gather(reach).max().item(), d, src.dtype, weight)  # before the sums of squares are used
     n, s, ss = reducer.sum(total)
+    check_scale(reducer.gather(reach).max().item(), d, src.dtype, weight, n=int(n[0].item()))
     mean, var = shift + s / n, ss / n - (s / n) ** 2
     far = bool(mean.pow(2).sum() > var.sum())  # farther from 0 than spread
     return (mean if far else torch.zeros_like(mean)).to(src.dtype), var.mean().item()

@@ -101,7 +101,10 @@ class ArraySource(RowSource):
         kind = np.dtype(data.dtype)
         super().__init__(data, torch.float32 if kind.kind != 'f' else as_tensor(np.zeros(0, kind)).dtype, device)
     def raw(self, idx):
-        rows = np.asarray(self.data[idx if isinstance(idx, slice) else idx.cpu().numpy()])
+        if isinstance(idx, slice): rows = np.asarray(self.data[idx])
+        else:  # each row read once, in increasing order (as h5py requires), then put where asked
+            wanted, where = np.unique(idx.cpu().numpy(), return_inverse=True)
+            rows = np.asarray(self.data[wanted])[where]
         return as_tensor(rows) if rows.dtype.kind == 'f' else torch.from_numpy(rows.astype(np.float32))
 
 # %% ../nbs/04_inputs.ipynb #67e6612c

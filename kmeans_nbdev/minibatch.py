@@ -193,7 +193,7 @@ def _init_centroids(self:MiniBatchKMeans, src:RowSource, w:Tensor, g:torch.Gener
         seeds = self._seed(on_sample, sw, g, Reducer())
         d2 = calculate_distances(seeds, sample, squared=True).amin(1)
         inertia = (d2.sum() if sw is None else d2 @ sw).item()
-        if inertia < best_inertia: best, best_inertia = seeds, inertia
+        if best is None or inertia < best_inertia: best, best_inertia = seeds, inertia
     return best
 
 # %% ../nbs/08a_minibatch.ipynb #1a4feae5
@@ -273,6 +273,7 @@ def partial_fit(self:MiniBatchKMeans,
             centers, seen, self.n_steps_ = self._init_centroids(src, w, g, starts), None, 0
         else:  # the settings again (set_params may have changed them); a batch may hold fewer points than centroids
             self._check_params(max(len(src), self.n_clusters))
+            data_stats(src, w=w)  # the batch's scale and weights checked, as the first batch's were
             if self.n_clusters != len(self._centers): raise ValueError(
                 f"n_clusters is {self.n_clusters}, but the model has {len(self._centers)} centroids from earlier batches: fit a new one")
             src.origin, g, seen = self._origin.to(src.device, src.dtype), self._generator, self._counts

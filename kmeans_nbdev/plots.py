@@ -10,6 +10,7 @@ import math
 import torch
 from fastcore.basics import patch
 from .data import plot_clusters
+from .inputs import as_source
 from .kmeans import KMeans
 
 # %% ../nbs/07_plots.ipynb #1cedca5c
@@ -20,11 +21,15 @@ def _pick(n:int, most:int)->list:
 
 # %% ../nbs/07_plots.ipynb #2c5e613f
 @patch
-def _steps(self:KMeans)->list:
-    "The recorded steps, or a clear error"
+def _steps(self:KMeans,
+    X, # The data, in any form fit takes
+)->tuple: # (the recorded steps, X as an (n, d) CPU tensor)
+    "The recorded steps and the points to draw, or a clear error"
     if getattr(self, 'steps_', None) is None:
         raise ValueError("No steps recorded: fit with KMeans(..., record_steps=True) first")
-    return self.steps_
+    src = as_source(X)
+    if src.shape[1] < 2: raise ValueError(f"The pictures draw the first two features, and X has {src.shape[1]}")
+    return self.steps_, src.read(0, len(src)).cpu()
 
 # %% ../nbs/07_plots.ipynb #fe301ef1
 @patch
@@ -36,7 +41,7 @@ def plot_steps(self:KMeans,
 ): # The matplotlib figure
     "Draw the recorded steps of the fit as a grid of small plots"
     import matplotlib.pyplot as plt
-    steps = self._steps()
+    steps, X = self._steps(X)
     picked = _pick(len(steps), max_plots)
     nrows = math.ceil(len(picked) / ncols)
     fig, axs = plt.subplots(nrows, ncols, figsize=(size * ncols, size * 0.85 * nrows), squeeze=False)
@@ -59,7 +64,7 @@ def animate(self:KMeans,
     "Animate the recorded steps of the fit"
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation
-    steps = self._steps()
+    steps, X = self._steps(X)
     picked = _pick(len(steps), max_frames)
     fig, ax = plt.subplots(figsize=(size, size * 0.8), dpi=dpi)
     def draw(i):
