@@ -184,7 +184,7 @@ def _check(self:BatchedKMeans,
     if min(X.shape) < 1: raise ValueError(f"X must have at least one problem, point and feature, got shape {tuple(X.shape)}")
     if self.n_clusters > X.shape[1]: raise ValueError(f"n_clusters={self.n_clusters} is more than the points per problem, {X.shape[1]}")
     if not torch.isfinite(X).all(): raise ValueError("Input X contains NaN or infinity")
-    reach = max((x - x[:1]).abs().amax().item() for x in X)  # how far a problem's entries sit from its first point
+    reach = (X.amax(1).double() - X.amin(1).double()).amax().item()  # the widest any feature of a problem spans
     check_scale(reach, X.shape[2], working_dtype(X.dtype), n=X.shape[1])
     if w is not None:
         w = torch.as_tensor(w)

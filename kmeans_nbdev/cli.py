@@ -117,8 +117,9 @@ def check_pictures(
     animation:str=None, # Animation file, or None
 ):
     "Raise a one-line `ValueError` for a picture in a format matplotlib can't write, or an animation not named .gif"
-    from matplotlib.backend_bases import FigureCanvasBase
-    kinds = FigureCanvasBase.get_supported_filetypes()
+    if plot:  # matplotlib imported only when a picture is asked for
+        from matplotlib.backend_bases import FigureCanvasBase
+        kinds = FigureCanvasBase.get_supported_filetypes()
     if plot and Path(plot).suffix.lower()[1:] not in kinds:
         raise ValueError(f"{plot}: can't save a picture as {Path(plot).suffix or 'a file without an extension'}; use one of {', '.join(sorted(kinds))}")
     if animation and Path(animation).suffix.lower() != '.gif': raise ValueError(f"{animation}: the animation is a GIF: name it .gif")

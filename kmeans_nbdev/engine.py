@@ -153,10 +153,11 @@ def task_ranges(
 
 def tasks_ahead(
     part_bytes:int, # Bytes of one task's partial results
+    threads:int, # Threads taking the tasks
     budget:int=2**24, # Bytes for the partials held at once
 )->int: # How far past the oldest unfinished task a thread may start one (see fold_tasks)
-    "How far ahead the threads may run, so that the partials held stay within `budget`, but at least 3"
-    return max(3, budget // max(1, part_bytes))
+    "How far ahead the threads may run: the partials held stay within `budget`, but every thread has work, and at least 3"
+    return max(3, threads + 1, budget // max(1, part_bytes))
 
 # %% ../nbs/05_engine.ipynb #fbfa6ada
 class Reducer:
@@ -217,7 +218,7 @@ def check(self:AllReduce, check, agree=None):
     dist.all_reduce(top, op=dist.ReduceOp.MAX); dist.all_reduce(bottom, op=dist.ReduceOp.MAX)
     if (top != -bottom).any():
         raise ValueError(f"the processes' data differ: rank {self.rank} has {tuple(mine.tolist())} where the others "
-                         f"range from {tuple((-bottom).tolist())} to {tuple(top.tolist())} (features, bytes per number)")
+                         f"range from {tuple((-bottom).tolist())} to {tuple(top.tolist())}")
     return result
 
 # %% ../nbs/05_engine.ipynb #76cfd32e
@@ -240,7 +241,7 @@ class Pass:
         self.threads = pass_threads(n, src.device, k, d)
         itemsize = torch.finfo(src.dtype).bits // 8
         self.rows = min(n, chunk_rows(d, k, chunk_bytes // cores(), itemsize))  # the same however many threads run
-        self.tasks, self.ahead = task_ranges(n, self.rows, self.most_tasks(n)), tasks_ahead(8 * k * (d + 1))
+        self.tasks, self.ahead = task_ranges(n, self.rows, self.most_tasks(n)), tasks_ahead(8 * k * (d + 1), self.threads)
         self.ws = [self.ops.workspace(self.rows, d, k, src.dtype, src.device) for _ in range(self.threads)]
         self.labels = torch.full((n,), -1, dtype=torch.int32, device=src.device)
         self.x2 = None if src.streamed else self.norms()  # kept for data in memory; from disk, computed per chunk

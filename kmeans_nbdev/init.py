@@ -144,8 +144,10 @@ def fold_tasks(
                 raise
             with cv:
                 held[i] = r
-                while state['next'] in held: state['total'] = fold(state['total'], held.pop(state['next'])); state['next'] += 1
-                cv.notify_all()
+                try:
+                    while state['next'] in held: state['total'] = fold(state['total'], held.pop(state['next'])); state['next'] += 1
+                except BaseException: state['failed'] = True; raise  # a fold that fails stops the others too
+                finally: cv.notify_all()
     in_threads(worker, min(threads, tasks))
     return state['total']
 

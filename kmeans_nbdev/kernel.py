@@ -8,7 +8,7 @@ __all__ = ['KERNEL_TEMPLATE', 'KERNEL_HEADER', 'FLAGS', 'kernel_parts', 'kernel_
            'kernel_ops', 'kernel_plusplus']
 
 # %% ../nbs/05a_kernel.ipynb #190fb5c3
-import ctypes, hashlib, os, platform, shutil, subprocess, sys, tempfile
+import ctypes, hashlib, os, platform, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 from string import Template
 import torch
@@ -370,13 +370,15 @@ def _compile(
     out:Path, # The library to link them into
 )->str: # None when built, else the compiler's messages
     "Compile `srcs` side by side and link them into `out`"
-    objs = [s.with_suffix('.o') for s in srcs]
-    procs = [subprocess.Popen([cc, *extra, *FLAGS, '-c', str(s), '-o', str(o)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True) for s, o in zip(srcs, objs)]
-    try: errs = [p.communicate(timeout=120)[1] for p in procs]
+    objs, procs, deadline = [s.with_suffix('.o') for s in srcs], [], time.monotonic() + 120
+    try:
+        for s, o in zip(srcs, objs):
+            procs.append(subprocess.Popen([cc, *extra, *FLAGS, '-c', str(s), '-o', str(o)], stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.PIPE, text=True))
+        errs = [p.communicate(timeout=max(1, deadline - time.monotonic()))[1] for p in procs]  # 120 s for them all
     finally:
         for p in procs:
-            if p.poll() is None: p.kill()
+            if p.poll() is None: p.kill(); p.communicate()  # a compiler left running is stopped, and reaped
     if any(p.returncode for p in procs): return '\n'.join(errs).strip()
     r = subprocess.run([cc, *FLAGS, *map(str, objs), '-o', str(out)], capture_output=True, text=True, timeout=120)
     return None if r.returncode == 0 else r.stderr.strip()

@@ -95,7 +95,7 @@ def _check_input(self:KMeans, X, sample_weight, red:Reducer, reset:bool)->tuple:
         src = as_source(X, device=self._device() if reset else self._centers.device)
         validate_data(self, X, reset=reset, skip_check_array=True)
         return src, as_weights(sample_weight, src)
-    return red.check(check, agree=lambda r: (r[0].shape[1], torch.finfo(r[0].data_dtype).bits))
+    return red.check(check, agree=lambda r: (r[0].shape[1], torch.finfo(r[0].data_dtype).bits, r[1] is None))  # with weights or not, all alike
 
 # %% ../nbs/06_kmeans.ipynb #1c25de73
 def check_device(
@@ -389,7 +389,7 @@ def load(cls:KMeans,
         self._restore(s, device or 'cpu')
         return self._set_fitted(s['centers'].to(device or 'cpu'), s['labels'], s['inertia'], s['n_iter'], like,
                                 _origin=s['origin'].to(device or 'cpu'), steps_=None)
-    except (KeyError, TypeError, IndexError, AttributeError) as e:
+    except (KeyError, TypeError, IndexError, AttributeError, RuntimeError) as e:
         raise ValueError(f"{path}: a kmeans_nbdev model file, but incomplete or damaged ({type(e).__name__}: {e})") from None
 
 # %% ../nbs/06_kmeans.ipynb #04d48770

@@ -10,7 +10,7 @@ import math
 import torch
 from fastcore.basics import patch
 from .data import plot_clusters
-from .inputs import as_source
+from .inputs import as_source, row_chunks
 from .kmeans import KMeans
 
 # %% ../nbs/07_plots.ipynb #1cedca5c
@@ -23,13 +23,13 @@ def _pick(n:int, most:int)->list:
 @patch
 def _steps(self:KMeans,
     X, # The data, in any form fit takes
-)->tuple: # (the recorded steps, X as an (n, d) CPU tensor)
+)->tuple: # (the recorded steps, X's first two features as an (n, 2) CPU tensor)
     "The recorded steps and the points to draw, or a clear error"
     if getattr(self, 'steps_', None) is None:
         raise ValueError("No steps recorded: fit with KMeans(..., record_steps=True) first")
     src = as_source(X)
     if src.shape[1] < 2: raise ValueError(f"The pictures draw the first two features, and X has {src.shape[1]}")
-    return self.steps_, src.read(0, len(src)).cpu()
+    return self.steps_, torch.cat([src.read(a, b)[:, :2].cpu() for a, b in row_chunks(len(src), 2**16)])  # two columns
 
 # %% ../nbs/07_plots.ipynb #fe301ef1
 @patch
