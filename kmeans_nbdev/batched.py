@@ -6,7 +6,6 @@
 __all__ = ['BatchedPass', 'BatchedKMeans']
 
 # %% ../nbs/09a_batched.ipynb #97d7f849
-import numbers
 import torch
 from torch import Tensor
 from fastcore.basics import patch
@@ -17,7 +16,7 @@ from .lloyd import relocate_empty_clusters, centroid_means
 from .inputs import working_dtype, row_chunks
 from .engine import run_lloyd
 from sklearn.exceptions import NotFittedError
-from .kmeans import check_int, check_device
+from .kmeans import check_int, check_number, check_device
 from .engine import check_scale
 
 # %% ../nbs/09a_batched.ipynb #0b923407
@@ -179,8 +178,7 @@ def _check(self:BatchedKMeans,
     if not X.is_floating_point(): X = X.float()
     X = X.to(check_device(self.device) or X.device)
     check_int('n_clusters', self.n_clusters); check_int('max_iter', self.max_iter); check_int('chunk_bytes', self.chunk_bytes)
-    if isinstance(self.tol, bool) or not isinstance(self.tol, numbers.Real) or not self.tol >= 0:
-        raise ValueError(f"tol must be a number >= 0, got {self.tol!r}")
+    check_number('tol', self.tol)
     if min(X.shape) < 1: raise ValueError(f"X must have at least one problem, point and feature, got shape {tuple(X.shape)}")
     if self.n_clusters > X.shape[1]: raise ValueError(f"n_clusters={self.n_clusters} is more than the points per problem, {X.shape[1]}")
     if not torch.isfinite(X).all(): raise ValueError("Input X contains NaN or infinity")

@@ -6,7 +6,7 @@
 __all__ = ['running_means', 'reassign_starved', 'EarlyStop', 'BatchPass', 'MiniBatchKMeans']
 
 # %% ../nbs/08a_minibatch.ipynb #8e4fa933
-import math, numbers
+import math
 from collections.abc import Callable
 import torch
 from torch import Tensor
@@ -17,7 +17,7 @@ from .inputs import RowSource, TensorSource
 from .engine import Reducer, TorchOps, Partial, Pass, chunk_rows, row_chunks
 from .engine import run_lloyd, reducer, data_stats, sample_rows
 from .kernel import kernel_ops
-from .kmeans import KMeans, check_int
+from .kmeans import KMeans, check_int, check_number
 from .init import torch_serial, pass_threads, in_threads
 
 # %% ../nbs/08a_minibatch.ipynb #524ba575
@@ -176,9 +176,7 @@ def _check_params(self:MiniBatchKMeans, n_samples:int)->int:
     starts = self._check_settings(n_samples)
     check_int('batch_size', self.batch_size)
     if self.max_no_improvement is not None: check_int('max_no_improvement', self.max_no_improvement, 0)
-    r = self.reassignment_ratio
-    if isinstance(r, bool) or not isinstance(r, numbers.Real) or not r >= 0:
-        raise ValueError(f"reassignment_ratio must be a number >= 0, got {r!r}")
+    check_number('reassignment_ratio', self.reassignment_ratio)
     return 3 if self.n_init == 'auto' and starts == 10 else starts
 
 # %% ../nbs/08a_minibatch.ipynb #2be5ef80
