@@ -100,7 +100,8 @@ def in_threads(
     "Run `work(0)`, ..., `work(threads - 1)` at the same time, PyTorch single-threaded inside each"
     if threads == 1: return [work(0)]
     key = threads, os.getpid()  # a forked child has no threads of its parent's pool: it makes its own
-    if key not in _POOL: _POOL.clear(); _POOL[key] = ThreadPoolExecutor(threads, thread_name_prefix='kmeans_nbdev')
+    if key not in _POOL: _POOL.clear(); _POOL[key] = ThreadPoolExecutor(threads, thread_name_prefix='kmeans_nbdev',
+                                                    initializer=torch.set_num_threads, initargs=(1,))
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try: return list(_POOL[key].map(work, range(threads)))
