@@ -41,15 +41,17 @@ def gap_statistic(
     return gap, logs.std(1) * math.sqrt(1 + 1 / n_refs)
 
 # %% ../nbs/09b_choose_k.ipynb #662c6ac8
-def _check_inertias(
-    ks:list, # The numbers of clusters tried
-    inertias:list, # Their inertias
-    what:str, # What they were measured on, for the message
+def _check_distinct(
+    ks:list, # The numbers of clusters to try, sorted
+    sample:torch.Tensor, # (m, d) the points the silhouette and the gap are measured on
 ):
-    "Raise a `ValueError` if some k fits exactly (inertia 0), where the criteria's logarithms have no value"
-    zero = [k for k, i in zip(ks, inertias) if not i > 0]
-    if zero: raise ValueError(f"k={zero[0]} leaves an inertia of 0 on {what}: it has no more distinct points than "
-                              "clusters; try fewer clusters")
+    "Raise a `ValueError` if the sample's points are all the same, or some k fits them exactly (inertia 0)"
+    distinct = len(sample.unique(dim=0))
+    if distinct == 1: raise ValueError("choose_k needs points that differ, but every point it looked at is the same")
+    if ks[-1] >= distinct:
+        k = next(k for k in ks if k >= distinct)
+        raise ValueError(f"k={k} is as many clusters as the {distinct} distinct points choose_k measures on, or more: an exact "
+                         "fit, whose inertia of 0 has no logarithm; try fewer clusters (or a larger sample_size)")
 
 # %% ../nbs/09b_choose_k.ipynb #051f7e1a
 def _silhouette(
@@ -74,18 +76,14 @@ def choose_k(
     if not ks: raise ValueError("ks must hold at least one number of clusters")
     check_int('sample_size', sample_size, 2); check_int('n_refs', n_refs, 0)
     sample = src.take(torch.randperm(len(src), generator=g)[:sample_size].sort().values).cpu()  # floating point
-    if (sample == sample[0]).all(): raise ValueError("choose_k needs points that differ, but every point it looked at is the same")
-    if ks[-1] >= len(sample): raise ValueError(f"k={ks[-1]} is as many clusters as the {len(sample)} points choose_k measures on: "
-                                               "try fewer clusters (or a larger sample_size)")
+    _check_distinct(ks, sample)
     fits = {k: KMeans(k, random_state=random_state, **kwargs).fit(X) for k in ks}
     inertia = [fits[k].inertia_ for k in ks]
-    _check_inertias(ks, inertia, 'X')
     sil = [_silhouette(sample, torch.as_tensor(fits[k].predict(sample))) for k in ks]
     out = dict(k=ks, inertia=inertia, silhouette=sil, picks=dict(elbow=elbow(ks, inertia)))
     if not np.isnan(sil).all(): out['picks']['silhouette'] = ks[int(np.nanargmax(sil))]
     if n_refs:
         sample_inertia = [-fits[k].score(sample) for k in ks]
-        _check_inertias(ks, sample_inertia, f'the sample of {len(sample)} points (see sample_size)')
         gap, s = gap_statistic(sample, ks, sample_inertia, n_refs, g, random_state=random_state, **kwargs)
         out.update(gap=gap.tolist(), gap_s=s.tolist())
         ok = [i for i in range(len(ks) - 1) if gap[i] >= gap[i + 1] - s[i + 1]]

@@ -557,7 +557,7 @@ def data_stats(
     n, s, ss = reducer.sum(total)
     check_scale(reducer.gather(reach).max().item(), d, src.dtype, weight, n=int(n[0].item()))
     mean, var = shift + s / n, ss / n - (s / n) ** 2
-    far = bool(mean.pow(2).sum() > var.sum())  # farther from 0 than spread
+    far = bool(mean.pow(2).sum() > 16 * var.sum())  # more than 4 times farther from 0 than spread
     return (mean if far else torch.zeros_like(mean)).to(src.dtype), var.mean().item()
 
 # %% ../nbs/05_engine.ipynb #572d44f0
