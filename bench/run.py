@@ -156,7 +156,8 @@ def mem_child(name, n, d, k, dtype, iters):
         fit = DEFAULTS[name[len('default '):]]
         run = lambda X, init, iters: fit(X, len(init), iters)
     else: run = peers(dtype)[name]
-    run(X[:10 * k], init, 1)  # warm up: thread pools and first-use allocations are not the fit's memory
+    run(X[:min(n, max(10 * k, 2**15))], init, 1)  # warm up, on rows enough for every thread to start (see pass_threads):
+    # thread pools and first-use allocations (MKL's buffers for each thread, say) are not the fit's memory
     with PeakMemory() as pm: run(X, init, iters)
     print(pm.peak)
 
