@@ -17,7 +17,7 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.metrics.cluster import contingency_matrix
 from .data import make_clusters, plot_clusters
 from .engine import reducer
-from .kmeans import KMeans
+from .kmeans import KMeans, check_device
 from .kernel import load_kernel
 from . import plots  # adds KMeans.animate
 import kmeans_nbdev
@@ -141,7 +141,7 @@ def fit_file(
     "Cluster the points in DATA into K clusters and print a summary"
     n_init = n_init if n_init == 'auto' else _int('n_init', n_init)
     km = KMeans(k, init=init, n_init=n_init, random_state=seed, device=device, record_steps=bool(animation))
-    km._device(); check_writable(out, centers, plot, animation); check_pictures(plot, animation)
+    check_device(km.device); check_writable(out, centers, plot, animation); check_pictures(plot, animation)
     X, names = read_data(data)
     if (plot or animation) and X.shape[1] < 2:
         raise ValueError(f"{data}: --plot and --animation draw the first two features, and the data have {X.shape[1]}")

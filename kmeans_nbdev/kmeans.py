@@ -92,7 +92,7 @@ def fit(self:KMeans,
 def _check_input(self:KMeans, X, sample_weight, red:Reducer, reset:bool)->tuple:
     "`(source, weights)` for `X`, checked on every process; sets or checks the features' number and names"
     def check():
-        src = as_source(X, device=self._device() if reset else self._centers.device)
+        src = as_source(X, device=check_device(self.device) if reset else self._centers.device)
         validate_data(self, X, reset=reset, skip_check_array=True)
         return src, as_weights(sample_weight, src)
     return red.check(check, agree=lambda r: (r[0].shape[1], torch.finfo(r[0].data_dtype).bits, r[1] is None))  # with weights or not, all alike
@@ -108,9 +108,6 @@ def check_device(
     if out.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device={device!r}, but CUDA is not available here")
     if out.type == 'meta': raise ValueError("device='meta' holds no values: use a device such as 'cpu' or 'cuda'")
     return out
-
-@patch
-def _device(self:KMeans): return check_device(self.device)  # the setting, checked
 
 # %% ../nbs/06_kmeans.ipynb #10ebdcfe
 SEEDINGS = {'k-means++': kernel_plusplus, 'random': random_centroids, 'farthest': initialize_centroids}  # kernel_plusplus: kmeans_plusplus, in C on small data
