@@ -42,6 +42,30 @@ static inline __attribute__((always_inline)) v8$S block_$S(const $T *tab, const 
   return c;
 }
 
+/* Row i's nearest column and its distance (up to |x|^2), the first of the smallest: lane l of two running minima sees
+   columns l, l+2$L, ... and l+$L, l+3$L, ... (two chains, so that each compare waits less on the one before), then
+   every lane keeps the smaller of its two, on a tie the earlier column, and the lanes are compared. */
+static inline __attribute__((always_inline)) void nearest_$S(const $T *tab, const $T *x, const $T *cT, const $T *c2,
+                                                            int64_t i, int64_t k, int64_t d, int32_t *lab, $T *best) {
+  v8$S b0 = INF_$S, b1 = INF_$S; m8$S i0 = $IOTA, i1 = i0 + $L, j0 = i0, j1 = i1;
+  int64_t j = 0;
+  for (; j + 2 * $L <= k; j += 2 * $L, j0 += 2 * $L, j1 += 2 * $L) {
+    v8$S v0 = block_$S(tab, x, cT, c2, i, j, k, d), v1 = block_$S(tab, x, cT, c2, i, j + $L, k, d);
+    m8$S lt0 = (m8$S)(v0 < b0), lt1 = (m8$S)(v1 < b1);
+    b0 = SEL_$S(lt0, v0, b0, v8$S); i0 = SEL_$S(lt0, j0, i0, m8$S);
+    b1 = SEL_$S(lt1, v1, b1, v8$S); i1 = SEL_$S(lt1, j1, i1, m8$S);
+  }
+  if (j < k) {
+    v8$S v0 = block_$S(tab, x, cT, c2, i, j, k, d);
+    m8$S lt0 = (m8$S)(v0 < b0);
+    b0 = SEL_$S(lt0, v0, b0, v8$S); i0 = SEL_$S(lt0, j0, i0, m8$S);
+  }
+  m8$S take = (m8$S)(b1 < b0) | ((m8$S)(b1 == b0) & (m8$S)(i1 < i0));
+  b0 = SEL_$S(take, b1, b0, v8$S); i0 = SEL_$S(take, i1, i0, m8$S);
+  v8$S mv = HMIN_$S(b0, v8$S);
+  *lab = (int32_t)FIRST_$S(b0, i0, mv)[0]; *best = mv[0];
+}
+
 /* Few features and no table: $L rows at a time, one per lane, against every column j in turn (the same sums in the
    same order as block_$S, strict < keeping the first column on ties). Writes the rows' labels and distances. */
 static inline __attribute__((always_inline)) void lanes_best_$S(const $T *cT, const $T *c2, const v8$S *xs, int64_t k,
@@ -134,16 +158,8 @@ static inline __attribute__((always_inline)) void rows_$S(const $T *tab, const $
       continue;
     }
     if (!tab && n == $L && d <= 8) lanes_$S(cT, c2, x + i0 * d, k, d, lab, best);
-    else for (int64_t l = 0; l < n; l++) {
-      v8$S bv = INF_$S; m8$S bi = $IOTA, jv = bi;
-      for (int64_t j = 0; j < k; j += $L, jv += $L) {      /* lane l sees columns l, l+8, ... */
-        v8$S v = block_$S(tab, x, cT, c2, i0 + l, j, k, d);
-        m8$S lt = (m8$S)(v < bv);
-        bv = SEL_$S(lt, v, bv, v8$S); bi = SEL_$S(lt, jv, bi, m8$S);
-      }
-      v8$S mv = HMIN_$S(bv, v8$S);
-      lab[l] = (int32_t)FIRST_$S(bv, bi, mv)[0]; best[l] = mv[0];
-    }
+    else if (tab) for (int64_t l = 0; l < n; l++) nearest_$S(tab, x, cT, c2, i0 + l, k, d, lab + l, best + l);
+    else for (int64_t l = 0; l < n; l++) nearest_$S(NULL, x, cT, c2, i0 + l, k, d, lab + l, best + l);
     for (int64_t l = 0, i = i0; l < n; l++, i++) {
       const $T *xi = x + i * d;
       int32_t bj = lab[l];
@@ -164,13 +180,59 @@ static inline __attribute__((always_inline)) void rows_$S(const $T *tab, const $
   stats[0] += inertia; stats[1] += changed;
 }
 
+/* More than 8 features and no table: the kernel's own matrix product, a few rows at a time. tab (m, kp) = x (m, d) ·
+   cT (d, kp): nr rows (at most 4) by nv vectors of columns (at most 2) at a time, held in registers, each sum taken in
+   the order f = 0, 1, ..., d-1 (so a row's distances don't depend on which rows share its chunk). */
+static inline __attribute__((always_inline)) void tile_$S(const $T *x, const $T *cT, int64_t d, int64_t kp, $T *tab,
+                                                         const int nr, const int nv) {
+  v8$S a[4][2];
+  for (int r = 0; r < nr; r++) for (int v = 0; v < nv; v++) a[r][v] = (v8$S){0};
+  for (int64_t f = 0; f < d; f++) {
+    v8$S c[2];
+    for (int v = 0; v < nv; v++) memcpy(&c[v], cT + f * kp + v * $L, sizeof c[v]);
+    for (int r = 0; r < nr; r++) { $T xv = x[r * d + f]; for (int v = 0; v < nv; v++) a[r][v] += xv * c[v]; }
+  }
+  for (int r = 0; r < nr; r++) for (int v = 0; v < nv; v++) memcpy(tab + r * kp + v * $L, &a[r][v], sizeof a[r][v]);
+}
+
+static inline __attribute__((always_inline)) void product_$S(const $T *x, const $T *cT, int64_t m, int64_t d,
+                                                            int64_t kp, $T *tab) {
+  for (int64_t j = 0; j < kp; j += 2 * $L) {
+    int64_t i = 0;
+    if (kp - j >= 2 * $L) {
+      for (; i + 4 <= m; i += 4) tile_$S(x + i * d, cT + j, d, kp, tab + i * kp + j, 4, 2);
+      for (; i < m; i++) tile_$S(x + i * d, cT + j, d, kp, tab + i * kp + j, 1, 2);
+    } else {
+      for (; i + 4 <= m; i += 4) tile_$S(x + i * d, cT + j, d, kp, tab + i * kp + j, 4, 1);
+      for (; i < m; i++) tile_$S(x + i * d, cT + j, d, kp, tab + i * kp + j, 1, 1);
+    }
+  }
+}
+
+/* How many rows' distances the own product makes at a time: a table of about 16 KiB, kept in the first-level cache. */
+static inline int64_t block_rows_$S(int64_t kp) { int64_t b = 16384 / (int64_t)sizeof($T) / kp; return b < 4 ? 4 : b - b % 4; }
+
 /* One function for each number of features up to 8, each with d a constant (and one for any d): small functions
    that the compiler optimises quickly, called once per chunk (or step). */
 #define ROWS_ARGS_$S const $T *tab, const $T *cT, const $T *c2, const $T *x, const $T *x2, const $T *w, int64_t m, \
                   int64_t k, int64_t d, const int32_t *old, int32_t *labels, $T *sums, double *counts, double *stats
 #define ROWS_D_$S(D) KM_TARGET static void rows_$S##_##D(ROWS_ARGS_$S) { \
   rows_$S(tab, cT, c2, x, x2, w, m, k, D, old, labels, sums, counts, stats); }
-ROWS_D_$S(1) ROWS_D_$S(2) ROWS_D_$S(3) ROWS_D_$S(4) ROWS_D_$S(5) ROWS_D_$S(6) ROWS_D_$S(7) ROWS_D_$S(8) ROWS_D_$S(d)
+ROWS_D_$S(1) ROWS_D_$S(2) ROWS_D_$S(3) ROWS_D_$S(4) ROWS_D_$S(5) ROWS_D_$S(6) ROWS_D_$S(7) ROWS_D_$S(8)
+/* Any d: with more than 8 features and no table, the distances come from the own product, a block of rows at a time. */
+KM_TARGET static void rows_${S}_d(ROWS_ARGS_$S) {
+  if (tab || d <= 8) { rows_$S(tab, cT, c2, x, x2, w, m, k, d, old, labels, sums, counts, stats); return; }
+  int64_t b = block_rows_$S(k);
+  $T *buf = malloc(b * k * sizeof($T));
+  if (!buf) { rows_$S(NULL, cT, c2, x, x2, w, m, k, d, old, labels, sums, counts, stats); return; }  /* the slow way */
+  for (int64_t i = 0; i < m; i += b) {
+    int64_t n = m - i < b ? m - i : b;
+    product_$S(x + i * d, cT, n, d, k, buf);
+    rows_$S(buf, cT, c2, x + i * d, x2 ? x2 + i : NULL, w ? w + i : NULL, n, k, d, old + i, labels + i, sums, counts,
+            stats);
+  }
+  free(buf);
+}
 typedef void (*rows_fn_$S)(ROWS_ARGS_$S);
 static const rows_fn_$S ROWS_$S[9] = {rows_${S}_d, rows_${S}_1, rows_${S}_2, rows_${S}_3, rows_${S}_4, rows_${S}_5,
                                       rows_${S}_6, rows_${S}_7, rows_${S}_8};
@@ -268,19 +330,27 @@ KM_TARGET void km_plusplus_$S(const $T *x, const $T *w, int64_t m, int64_t d, in
 
 /* Hamerly's bounds need the two smallest distances of each row: each lane keeps its best and second best, then the
    second overall is the smallest of every lane's second and every other lane's best. x2 may be NULL. */
-KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x, const $T *x2, int64_t m,
-                                 int64_t k, int64_t d, int32_t *labels, $T *best, $T *second) {
+/* One more column block v (columns jv) into a lane's best b1 (column bi) and second best b2. */
+#define TWO_$S(v, jv, b1, b2, bi) do { m8$S lt_ = (m8$S)((v) < (b1)); v8$S lo_ = VMIN_$S(b2, v, v8$S); \
+  b2 = SEL_$S(lt_, b1, lo_, v8$S); /* a new best pushes the old one to second */ \
+  b1 = SEL_$S(lt_, v, b1, v8$S); bi = SEL_$S(lt_, jv, bi, m8$S); } while (0)
+
+static inline __attribute__((always_inline)) void two_rows_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x,
+    const $T *x2, int64_t m, int64_t k, int64_t d, int32_t *labels, $T *best, $T *second) {
   for (int64_t i = 0; i < m; i++) {
     const $T *xi = x + i * d;
-    v8$S b1 = INF_$S, b2 = INF_$S;
-    m8$S bi = $IOTA, jv = bi;
-    for (int64_t j = 0; j < k; j += $L, jv += $L) {
-      v8$S v = block_$S(tab, x, cT, c2, i, j, k, d);
-      m8$S lt = (m8$S)(v < b1);
-      v8$S lo = VMIN_$S(b2, v, v8$S);
-      b2 = SEL_$S(lt, b1, lo, v8$S);                     /* a new best pushes the old one to second */
-      b1 = SEL_$S(lt, v, b1, v8$S); bi = SEL_$S(lt, jv, bi, m8$S);
+    v8$S b1 = INF_$S, b2 = INF_$S, e1 = INF_$S, e2 = INF_$S;  /* two chains, as in nearest_$S */
+    m8$S bi = $IOTA, ei = bi + $L, jv = bi, kv = ei;
+    int64_t j = 0;
+    for (; j + 2 * $L <= k; j += 2 * $L, jv += 2 * $L, kv += 2 * $L) {
+      v8$S v = block_$S(tab, x, cT, c2, i, j, k, d), u = block_$S(tab, x, cT, c2, i, j + $L, k, d);
+      TWO_$S(v, jv, b1, b2, bi); TWO_$S(u, kv, e1, e2, ei);
     }
+    if (j < k) { v8$S v = block_$S(tab, x, cT, c2, i, j, k, d); TWO_$S(v, jv, b1, b2, bi); }
+    m8$S take = (m8$S)(e1 < b1) | ((m8$S)(e1 == b1) & (m8$S)(ei < bi));  /* each lane: the better chain's best, */
+    v8$S lose = SEL_$S(take, b1, e1, v8$S);                               /* the other's goes to the seconds */
+    b2 = VMIN_$S(VMIN_$S(b2, e2, v8$S), lose, v8$S);
+    b1 = SEL_$S(take, e1, b1, v8$S); bi = SEL_$S(take, ei, bi, m8$S);
     v8$S mv = HMIN_$S(b1, v8$S);
     m8$S ci = FIRST_$S(b1, bi, mv), win = (m8$S)(bi == ci);  /* win: the lane holding the chosen column */
     v8$S sv = HMIN_$S(VMIN_$S(b2, SEL_$S(win, INF_$S, b1, v8$S), v8$S), v8$S);
@@ -289,6 +359,21 @@ KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, cons
     labels[i] = (int32_t)ci[0]; best[i] = mv[0] + xx; second[i] = sv[0] + xx;
   }
 }
+
+KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x, const $T *x2, int64_t m,
+                                 int64_t k, int64_t d, int32_t *labels, $T *best, $T *second) {
+  if (tab) { two_rows_$S(tab, cT, c2, x, x2, m, k, d, labels, best, second); return; }
+  if (d <= 8) { two_rows_$S(NULL, cT, c2, x, x2, m, k, d, labels, best, second); return; }
+  int64_t b = block_rows_$S(k);  /* more features: the own product, a block of rows at a time, as rows_${S}_d */
+  $T *buf = malloc(b * k * sizeof($T));
+  if (!buf) { two_rows_$S(NULL, cT, c2, x, x2, m, k, d, labels, best, second); return; }
+  for (int64_t i = 0; i < m; i += b) {
+    int64_t n = m - i < b ? m - i : b;
+    product_$S(x + i * d, cT, n, d, k, buf);
+    two_rows_$S(buf, cT, c2, x + i * d, x2 ? x2 + i : NULL, n, k, d, labels + i, best + i, second + i);
+  }
+  free(buf);
+}
 """
 
 # %% ../nbs/05a_kernel.ipynb #5ca0d434
@@ -296,6 +381,7 @@ KERNEL_HEADER = r"""
 #include <stdint.h>
 #include <string.h>
 #include <math.h>
+#include <stdlib.h>
 #ifdef __clang__
 #define SHUF(v, M, ...) __builtin_shufflevector(v, v, __VA_ARGS__)
 #else
@@ -494,12 +580,12 @@ class KernelOps:
     "How one chunk is computed on the CPU with the compiled kernel: a matrix product (or none, for few features), then one fused loop"
     name = 'c'
     def __init__(self,
-        direct_features:int=None, # Compute the distances in the loop, without a table, for at most this many features; None: 8
+        direct_features:int=None, # The kernel computes the distances, without a table from `torch.mm`, for at most this many features; None: 8 in float32, 64 in float64
     ): self.direct_features = direct_features
 
     def workspace(self, rows:int, d:int, k:int, dtype, device)->dict:
-        "One thread's buffers: a chunk of points and, unless the loop computes the distances, its table; and the kernel's functions for `dtype`"
-        most = self.direct_features if self.direct_features is not None else 8
+        "One thread's buffers: a chunk of points and, unless the kernel computes the distances, its table; and the kernel's functions for `dtype`"
+        most = self.direct_features if self.direct_features is not None else 64 if dtype == torch.float64 else 8
         lib, s = load_kernel(), _SUFFIX[dtype]  # looked up once a pass, not once a chunk
         return dict(x=torch.empty(rows, d, dtype=dtype), table=None if d <= most else torch.empty(rows, padded_width(k), dtype=dtype),
                     rows_fn=getattr(lib, f'km_lloyd_rows_{s}'), two_fn=getattr(lib, f'km_nearest_two_{s}'),
