@@ -328,13 +328,13 @@ KM_TARGET void km_plusplus_$S(const $T *x, const $T *w, int64_t m, int64_t d, in
   }
 }
 
-/* Hamerly's bounds need the two smallest distances of each row: each lane keeps its best and second best, then the
-   second overall is the smallest of every lane's second and every other lane's best. x2 may be NULL. */
 /* One more column block v (columns jv) into a lane's best b1 (column bi) and second best b2. */
 #define TWO_$S(v, jv, b1, b2, bi) do { m8$S lt_ = (m8$S)((v) < (b1)); v8$S lo_ = VMIN_$S(b2, v, v8$S); \
   b2 = SEL_$S(lt_, b1, lo_, v8$S); /* a new best pushes the old one to second */ \
   b1 = SEL_$S(lt_, v, b1, v8$S); bi = SEL_$S(lt_, jv, bi, m8$S); } while (0)
 
+/* Hamerly's bounds need the two smallest distances of each row: each lane keeps its best and second best, then the
+   second overall is the smallest of every lane's second and every other lane's best. x2 may be NULL. */
 static inline __attribute__((always_inline)) void two_rows_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x,
     const $T *x2, int64_t m, int64_t k, int64_t d, int32_t *labels, $T *best, $T *second) {
   for (int64_t i = 0; i < m; i++) {
@@ -577,7 +577,7 @@ def padded_centroids(
 
 # %% ../nbs/05a_kernel.ipynb #0fb9a56a
 class KernelOps:
-    "How one chunk is computed on the CPU with the compiled kernel: a matrix product (or none, for few features), then one fused loop"
+    "How one chunk is computed on the CPU with the compiled kernel: its distances (from PyTorch's matrix product, or the kernel's own arithmetic), then one fused loop"
     name = 'c'
     def __init__(self,
         direct_features:int=None, # The kernel computes the distances, without a table from `torch.mm`, for at most this many features; None: 8 in float32, 64 in float64
