@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.distributed as dist
-from fastcore.script import call_parse, anno_parser
+from fastcore.script import anno_parser
 from sklearn.metrics import adjusted_rand_score
 from sklearn.metrics.cluster import contingency_matrix
 from .data import make_clusters, plot_clusters
@@ -35,7 +35,6 @@ def centroid_errors(
     return np.linalg.norm(np.asarray(true_centroids) - np.asarray(centroids)[found], axis=1)
 
 # %% ../nbs/10_cli.ipynb #d36f5f12
-@call_parse
 def demo(
     seed:int=42, # Seed for the dataset and the fit
     out:str='kmeans_demo.png', # Where to save the picture (PNG)
@@ -125,7 +124,6 @@ def check_pictures(
     if animation and Path(animation).suffix.lower() != '.gif': raise ValueError(f"{animation}: the animation is a GIF: name it .gif")
 
 # %% ../nbs/10_cli.ipynb #0dbbe63e
-@call_parse
 def fit_file(
     data:str, # A .csv (numeric columns, optional header row) or .npy file, one point per row
     k:int=8, # Number of clusters (-k works too)
@@ -257,3 +255,6 @@ def main(
         print(f"kmeans_nbdev {name}: error: {e}", file=sys.stderr)
         return 1
     return 0
+
+# %% ../nbs/10_cli.ipynb #c2ab21d1
+if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
