@@ -23,9 +23,11 @@ def chunk_rows(
     n_clusters:int, # k
     chunk_bytes:int=2**23, # Memory budget for one chunk's buffers (8 MiB)
     itemsize:int=4, # Bytes per number
+    per_row:int=None, # Numbers one row takes in a chunk's buffers; None: 2d + 2 + 2k, what the plain PyTorch way takes
 )->int: # Rows per chunk: at least 64
     "How many rows of data one chunk may hold within `chunk_bytes`"
-    return max(64, chunk_bytes // ((2 * n_features + 2 + 2 * n_clusters) * itemsize))
+    if per_row is None: per_row = 2 * n_features + 2 + 2 * n_clusters
+    return max(64, chunk_bytes // (per_row * itemsize))
 
 # %% ../nbs/05_engine.ipynb #42e42b1d
 def augmented_centroids(
@@ -86,6 +88,8 @@ class Partial:
 class TorchOps:
     "How one chunk is computed in plain PyTorch: one augmented matrix product, the packed argmin, `index_add_`"
     name = 'torch'
+    def row_numbers(self, d:int, k:int, dtype)->int: return 2 * d + 2 + 2 * k  # numbers one row takes in the buffers below
+
     def workspace(self, rows:int, d:int, k:int, dtype, device)->dict:
         "One thread's buffers for chunks of up to `rows` rows"
         xa = torch.empty(rows, d + 2, dtype=dtype, device=device)
@@ -240,7 +244,7 @@ class Pass:
         (n, d), self.src, self.k, self.w, self.ops = src.shape, src, k, w, ops or TorchOps()
         self.threads = pass_threads(n, src.device, k, d)
         itemsize = torch.finfo(src.dtype).bits // 8
-        self.rows = min(n, chunk_rows(d, k, chunk_bytes // cores(), itemsize))  # the same however many threads run
+        self.rows = min(n, chunk_rows(d, k, chunk_bytes // cores(), itemsize, self.ops.row_numbers(d, k, src.dtype)))  # the same however many threads run
         self.tasks, self.ahead = task_ranges(n, self.rows, self.most_tasks(n)), tasks_ahead(8 * k * (d + 1), self.threads)
         self.ws = [self.ops.workspace(self.rows, d, k, src.dtype, src.device) for _ in range(self.threads)]
         self.labels = torch.full((n,), -1, dtype=torch.int32, device=src.device)
@@ -338,7 +342,7 @@ def steps(self:FullPass,
     "Up to `most` steps in one call of the ops, where they offer it (the kernel's: all the rows in one chunk) and Lloyd's plain means apply"
     many = getattr(self.ops, 'steps', None)
     own = any(getattr(type(self), f) is not getattr(FullPass, f) for f in ('assign', 'update', 'means', 'converged'))
-    if many is None or own: return 0, centroids, False, False
+    if many is None or own or self.threads > 1: return 0, centroids, False, False
     taken, new, out = many(self.src, centroids, self.ws[0], self.labels, most, tol, self.w, self.x2)
     if not taken: return 0, centroids, False, False  # the ops couldn't (a table, say), or the first step emptied a cluster
     self.inertia = out[0].clone()  # the last step's inertia, changed labels and shift

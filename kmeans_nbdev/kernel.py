@@ -583,11 +583,16 @@ class KernelOps:
         direct_features:int=None, # The kernel computes the distances, without a table from `torch.mm`, for at most this many features; None: 8 in float32, 64 in float64
     ): self.direct_features = direct_features
 
+    def has_table(self, d:int, dtype)->bool:
+        "Whether chunks of `d` features in `dtype` get their distances from a table made by `torch.mm`"
+        return d > (self.direct_features if self.direct_features is not None else 64 if dtype == torch.float64 else 8)
+
+    def row_numbers(self, d:int, k:int, dtype)->int: return d + (padded_width(k) if self.has_table(d, dtype) else 0)  # numbers one row takes in the buffers
+
     def workspace(self, rows:int, d:int, k:int, dtype, device)->dict:
         "One thread's buffers: a chunk of points and, unless the kernel computes the distances, its table; and the kernel's functions for `dtype`"
-        most = self.direct_features if self.direct_features is not None else 64 if dtype == torch.float64 else 8
         lib, s = load_kernel(), _SUFFIX[dtype]  # looked up once a pass, not once a chunk
-        return dict(x=torch.empty(rows, d, dtype=dtype), table=None if d <= most else torch.empty(rows, padded_width(k), dtype=dtype),
+        return dict(x=torch.empty(rows, d, dtype=dtype), table=torch.empty(rows, padded_width(k), dtype=dtype) if self.has_table(d, dtype) else None,
                     rows_fn=getattr(lib, f'km_lloyd_rows_{s}'), two_fn=getattr(lib, f'km_nearest_two_{s}'),
                     steps_fn=getattr(lib, f'km_lloyd_steps_{s}'))
 

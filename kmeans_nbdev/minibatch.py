@@ -93,7 +93,7 @@ class BatchPass(Pass):
         self.size, self.g, self.ratio = n if batch_size is None else min(batch_size, n), generator, reassignment_ratio
         self.threads, self.x2, self.all_rows = pass_threads(self.size, src.device, k, d), None, batch_size is None
         itemsize = torch.finfo(src.dtype).bits // 8
-        self.rows = min(-(-self.size // self.threads), chunk_rows(d, k, chunk_bytes // self.threads, itemsize))
+        self.rows = min(-(-self.size // self.threads), chunk_rows(d, k, chunk_bytes // self.threads, itemsize, self.ops.row_numbers(d, k, src.dtype)))
         self.ws = [self.ops.workspace(self.rows, d, k, src.dtype, src.device) for _ in range(self.threads)]
         self.seen = torch.zeros(k, dtype=torch.float64, device=src.device) if seen is None else seen
         self.stop, self.since, self.step = EarlyStop(n, self.size, max_no_improvement), 0, 0
