@@ -282,11 +282,29 @@ def _set_fitted(self:KMeans,
 ): # The fitted estimator
     "Set every fitted attribute"
     self._centers, self._tensor_io = centers, isinstance(like, Tensor)
-    self.cluster_centers_ = _as_output(self._centers, like)
+    self._centers_out = _as_output(self._centers, like)  # what cluster_centers_ gives
     self.labels_ = None if labels is None else _as_output(labels.long(), like)
     self.inertia_, self.n_iter_, self._n_features_out = float(inertia), int(n_iter), len(centers)
     for k, v in state.items(): setattr(self, k, v)
     return self
+
+# %% ../nbs/06_kmeans.ipynb #6ef7c2de
+def _get_centers(self:KMeans):
+    "(k, d) the centroids, as `fit` found them or as set since"
+    if not hasattr(self, '_centers_out'): raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet: call 'fit' first")
+    return self._centers_out
+
+def _set_centers(self:KMeans, v):
+    "Centroids set by hand: from now on `predict`, `transform` and `score` use them"
+    if not hasattr(self, '_centers'): raise NotFittedError("cluster_centers_ can be set on a fitted model; to start a fit from given centroids, pass them as init")
+    c = self._centers
+    try: t = (v if isinstance(v, Tensor) else torch.as_tensor(np.asarray(v))).to(c.device, c.dtype)
+    except (TypeError, ValueError, RuntimeError): raise TypeError(f"cluster_centers_ must be an array of numbers, got {type(v).__name__}")
+    if t.shape != c.shape: raise ValueError(f"cluster_centers_ must have shape {tuple(c.shape)}, got {tuple(t.shape)}")
+    if not torch.isfinite(t).all(): raise ValueError("cluster_centers_ contains NaN or infinity")
+    self._centers, self._centers_out = t, v
+
+KMeans.cluster_centers_ = property(_get_centers, _set_centers)
 
 # %% ../nbs/06_kmeans.ipynb #b7016220
 @patch
