@@ -107,6 +107,9 @@ def check_device(
     except (RuntimeError, TypeError): raise ValueError(f"device must be a torch device such as 'cpu' or 'cuda', got {device!r}") from None
     if out.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device={device!r}, but CUDA is not available here")
     if out.type == 'meta': raise ValueError("device='meta' holds no values: use a device such as 'cpu' or 'cuda'")
+    if out.type != 'cpu':
+        try: torch.empty(0, device=out)
+        except Exception: raise ValueError(f"device={device!r} is not available here") from None  # torch says it in many ways
     return out
 
 # %% ../nbs/06_kmeans.ipynb #10ebdcfe
