@@ -15,7 +15,7 @@ from .data import as_generator
 from .distance import calculate_distances
 from .inputs import RowSource, TensorSource
 from .engine import Reducer, TorchOps, Partial, Pass, chunk_rows, row_chunks
-from .engine import run_lloyd, reducer, data_stats, sample_rows
+from .engine import run_lloyd, reducer, data_stats, sample_rows, check_scale
 from .kernel import kernel_ops
 from .kmeans import KMeans, check_int, check_number
 from .init import torch_serial, pass_threads, in_threads
@@ -254,6 +254,16 @@ def _label_all(self:MiniBatchKMeans,
     self.labels_, self.inertia_ = (pass_.labels.long() if isinstance(like, torch.Tensor) else pass_.labels.long().cpu().numpy(),
                                    pass_.inertia.item())
 
+# %% ../nbs/08a_minibatch.ipynb #4866af0c
+def _batch_reach(
+    src:RowSource, # A later batch, with the model's origin set
+    centers:Tensor, # (k, d) the model's centroids, measured from that origin
+)->float: # The largest absolute entry of the batch's points and of the centroids
+    "How far a later batch and the model's centroids reach from the model's origin, a chunk at a time"
+    reach = centers.abs().amax().double()
+    for a, b in row_chunks(len(src), max(1, 2**20 // src.shape[1])): reach = torch.maximum(reach, src.read(a, b).abs().amax().double())
+    return reach.item()
+
 # %% ../nbs/08a_minibatch.ipynb #d911f15f
 @patch
 def partial_fit(self:MiniBatchKMeans,
@@ -271,11 +281,11 @@ def partial_fit(self:MiniBatchKMeans,
             centers, seen, self.n_steps_ = self._init_centroids(src, w, g, starts), None, 0
         else:  # the settings again (set_params may have changed them); a batch may hold fewer points than centroids
             self._check_params(max(len(src), self.n_clusters))
-            data_stats(src, w=w)  # the batch's scale and weights checked, as the first batch's were
             if self.n_clusters != len(self._centers): raise ValueError(
                 f"n_clusters is {self.n_clusters}, but the model has {len(self._centers)} centroids from earlier batches: fit a new one")
             src.origin, g, seen = self._origin.to(src.device, src.dtype), self._generator, self._counts
             centers = self._centers.to(src.dtype) - src.origin
+            check_scale(_batch_reach(src, centers), src.shape[1], src.dtype, None if w is None else w.sum(dtype=torch.float64).item(), n=len(src))
         pass_ = self._batches(src, w, g, seen, None)
         centers = run_lloyd(pass_, centers, 1, -1.)[0]
         self.n_steps_ += 1
