@@ -38,7 +38,7 @@ class KMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, Ba
         device:str|None=None, # Where to compute: None for where X is (CPU for NumPy), or e.g. 'cuda'
         record_steps:bool=False, # Keep every step's centroids and labels in steps_, for plot_steps and animate
         chunk_bytes:int=2**23, # Memory for the distance computations' chunk buffers (see the engine)
-        init_size:int|None=None, # Rows sampled for seeding data that streams from disk or spans processes; None: max(100000, 10k)
+        init_size:int|None=None, # Rows sampled for seeding data that streams from disk or spans processes (at least 3k); None: max(100000, 10k)
     ):
         self.n_clusters, self.init, self.n_init, self.max_iter, self.tol = n_clusters, init, n_init, max_iter, tol
         self.verbose, self.random_state, self.algorithm, self.device = verbose, random_state, algorithm, device
@@ -170,7 +170,9 @@ def _seed(self:KMeans, src:RowSource, w:Tensor, g:torch.Generator, red:Reducer)-
     whole = (isinstance(src, TensorSource) and src.data.device == src.device and src.data.dtype == src.dtype
              and red.world == 1)
     if whole: X, sw, base = src.data, w, src.origin if src.shifted else None  # all the data, as it is (no copy)
-    else: (X, sw), base = sample_rows(src, self.init_size or max(100_000, 10 * k), g, w, red), None  # in the frame
+    else:
+        size = max(100_000, 10 * k) if self.init_size is None else max(self.init_size, 3 * k)
+        (X, sw), base = sample_rows(src, size, g, w, red), None  # in the frame
     if isinstance(self.init, str):
         extra = {} if self.init == 'random' else dict(origin=base)
         return SEEDINGS[self.init](X, k, g, sample_weight=sw, **extra) - (0 if base is None else base)
