@@ -9,7 +9,8 @@ __all__ = ['assign_centroids', 'relocate_empty_clusters', 'centroid_means', 'upd
 # %% ../nbs/03_lloyd.ipynb #3358d2aa
 import torch
 from torch import Tensor
-from .distance import calculate_distances
+from .distance import calculate_distances, check_points
+from .init import check_weights
 
 # %% ../nbs/03_lloyd.ipynb #4f56f154
 def assign_centroids(
@@ -30,7 +31,8 @@ def relocate_empty_clusters(
 ):
     "Give each empty cluster one of the points farthest from their centroids, moving it out of its old cluster"
     empty = (counts == 0).nonzero()[:, 0]
-    far = distances.topk(len(empty)).indices
+    far = distances.topk(min(len(empty), len(distances))).indices
+    empty = empty[:len(far)]  # more empty clusters than points: the rest keep their centroids
     sums.index_add_(0, centroid_assignments[far], -data[far] * w[far, None])
     counts.index_add_(0, centroid_assignments[far], -w[far])
     sums[empty], counts[empty] = data[far] * w[far, None], w[far]
@@ -52,6 +54,9 @@ def update_centroids(
     sample_weight:Tensor=None, # (n,) weight of each point; None weighs all equally
 )->Tensor: # (k, d) new centroids: always k of them, never NaN
     "Move each centroid to the (weighted) mean of its points; an empty cluster takes the point farthest from its centroid"
+    labels, k = centroid_assignments, len(centroids)
+    if labels.shape != (len(data),) or labels.is_floating_point() or (len(labels) and not 0 <= labels.min() <= labels.max() < k):
+        raise ValueError(f"centroid_assignments must be {len(data)} integer labels from 0 to {k - 1}")
     w = torch.ones(len(data), dtype=data.dtype, device=data.device) if sample_weight is None else sample_weight
     counts = torch.zeros(len(centroids), dtype=data.dtype, device=data.device).index_add_(0, centroid_assignments, w)
     sums = torch.zeros_like(centroids).index_add_(0, centroid_assignments, data * w[:, None])
@@ -98,6 +103,9 @@ def lloyd(
     callback=None, # Called as callback(step, centroids, labels) after each step
 )->tuple: # (centroids, labels, inertia, n_iter)
     "Run Lloyd's algorithm from `centroids` until no label changes, the shift is at most `tol`, or `max_iter` steps"
+    check_points(centroids, 'centroids', like=check_points(data, finite=True), like_name='data', finite=True)
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1: raise ValueError(f"max_iter must be an int >= 1, got {max_iter!r}")
+    check_weights(sample_weight, len(data))
     labels, settled = None, False
     for step in range(1, max_iter + 1):
         new_labels = assign_centroids(centroids, data)
