@@ -6,7 +6,8 @@
 __all__ = ['elbow', 'gap_statistic', 'choose_k', 'plot_choose_k']
 
 # %% ../nbs/09b_choose_k.ipynb #b4ecdd1a
-import math
+import math, warnings
+from collections.abc import Iterable
 import numpy as np
 import torch
 from sklearn.metrics import silhouette_score
@@ -20,6 +21,7 @@ def elbow(
     inertias:list, # Their inertias
 )->int: # The k at the bend
     "The k farthest from the chord joining the ends of the (k, log inertia) curve, both axes scaled to [0, 1]"
+    if len(ks) == 1 or inertias[0] == inertias[-1]: return int(ks[0])  # no chord, no bend: the smallest k
     x, y = np.asarray(ks, float), np.log(np.asarray(inertias, float))
     x, y = (x - x[0]) / (x[-1] - x[0]), (y - y[-1]) / (y[0] - y[-1])
     return int(ks[int(np.argmax(np.abs(x + y - 1)))])  # the chord is x + y = 1
@@ -39,6 +41,17 @@ def gap_statistic(
     logs = np.array([[math.log(KMeans(k, **kwargs).fit(r).inertia_) for r in refs] for k in ks])  # (k, refs)
     gap = logs.mean(1) - np.log(inertias)
     return gap, logs.std(1) * math.sqrt(1 + 1 / n_refs)
+
+# %% ../nbs/09b_choose_k.ipynb #dea7cef4
+def _check_ks(
+    ks, # What was passed as the numbers of clusters to try
+)->list: # They, sorted, each once
+    "The numbers of clusters to try, checked: a non-empty collection of ints, each at least 1"
+    if isinstance(ks, (str, bytes)) or not isinstance(ks, Iterable): raise TypeError(f"ks must be a list or range of numbers of clusters, got {ks!r}")
+    ks = list(ks)
+    for k in ks: check_int('each k in ks', k)
+    if not ks: raise ValueError("ks must hold at least one number of clusters")
+    return sorted(set(int(k) for k in ks))
 
 # %% ../nbs/09b_choose_k.ipynb #662c6ac8
 def _check_distinct(
@@ -62,6 +75,17 @@ def _silhouette(
     found = len(labels.unique())
     return silhouette_score(x.numpy(), labels.numpy()) if 1 < found < len(labels) else float('nan')
 
+# %% ../nbs/09b_choose_k.ipynb #020c4f6b
+def _on_sample(
+    model:KMeans, # A fitted model
+    method:str, # 'predict' or 'score'
+    sample:torch.Tensor, # (m, d) points: a sample of the data the model was fitted on, as a tensor
+):
+    "`model.method(sample)`, without scikit-learn's warning that the sample has no column names (it has the data's columns)"
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', 'X does not have valid feature names')
+        return getattr(model, method)(sample)
+
 # %% ../nbs/09b_choose_k.ipynb #266711f1
 def choose_k(
     X, # (n, d) data
@@ -72,18 +96,17 @@ def choose_k(
     **kwargs, # Passed on to KMeans, e.g. n_init
 )->dict: # Scores per k ('k', 'inertia', 'silhouette', 'gap', 'gap_s') and each criterion's pick ('picks')
     "Fit `KMeans(k)` for each k; the elbow, silhouette and gap statistic, with the k each one picks"
-    src, ks, g = as_source(X), sorted(set(ks)), as_generator(random_state)  # checked: a clear error for bad data
-    if not ks: raise ValueError("ks must hold at least one number of clusters")
+    src, ks, g = as_source(X), _check_ks(ks), as_generator(random_state)  # checked: a clear error for bad data
     check_int('sample_size', sample_size, 2); check_int('n_refs', n_refs, 0)
     sample = src.take(torch.randperm(len(src), generator=g)[:sample_size].sort().values).cpu()  # floating point
     _check_distinct(ks, sample)
     fits = {k: KMeans(k, random_state=random_state, **kwargs).fit(X) for k in ks}
     inertia = [fits[k].inertia_ for k in ks]
-    sil = [_silhouette(sample, torch.as_tensor(fits[k].predict(sample))) for k in ks]
+    sil = [_silhouette(sample, torch.as_tensor(_on_sample(fits[k], 'predict', sample))) for k in ks]
     out = dict(k=ks, inertia=inertia, silhouette=sil, picks=dict(elbow=elbow(ks, inertia)))
     if not np.isnan(sil).all(): out['picks']['silhouette'] = ks[int(np.nanargmax(sil))]
     if n_refs:
-        sample_inertia = [-fits[k].score(sample) for k in ks]
+        sample_inertia = [-_on_sample(fits[k], 'score', sample) for k in ks]
         gap, s = gap_statistic(sample, ks, sample_inertia, n_refs, g, random_state=random_state, **kwargs)
         out.update(gap=gap.tolist(), gap_s=s.tolist())
         ok = [i for i in range(len(ks) - 1) if gap[i] >= gap[i + 1] - s[i + 1]]
