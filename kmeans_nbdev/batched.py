@@ -6,6 +6,7 @@
 __all__ = ['BatchedPass', 'BatchedKMeans']
 
 # %% ../nbs/09a_batched.ipynb #97d7f849
+import warnings
 import torch
 from torch import Tensor
 from fastcore.basics import patch
@@ -15,7 +16,7 @@ from .init import kmeans_plusplus, random_centroids
 from .lloyd import relocate_empty_clusters, centroid_means
 from .inputs import working_dtype, row_chunks
 from .engine import run_lloyd
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from .kmeans import check_int, check_number, check_device
 from .engine import check_scale
 
@@ -164,6 +165,18 @@ class BatchedKMeans:
         self.n_clusters, self.init, self.max_iter, self.tol = n_clusters, init, max_iter, tol
         self.random_state, self.device, self.chunk_bytes = random_state, device, chunk_bytes
 
+# %% ../nbs/09a_batched.ipynb #eb27625c
+def _dense(
+    X, # What was passed: a tensor or anything torch.as_tensor takes
+)->Tensor: # X as a dense floating-point tensor (integers become float32), where it was
+    "The checks `fit` and `predict` share: numbers, real, dense, with values, finite"
+    try: X = torch.as_tensor(X).detach()
+    except (TypeError, ValueError, RuntimeError): raise TypeError(f"X must be an array of numbers, got {type(X).__name__}") from None
+    if X.is_complex(): raise ValueError("Complex data not supported in X")
+    if X.layout != torch.strided or X.device.type == 'meta': raise ValueError(f"X must be a dense tensor with values, got {X.layout} on {X.device}")
+    if not torch.isfinite(X).all(): raise ValueError("Input X contains NaN or infinity")
+    return X if X.is_floating_point() else X.float()
+
 # %% ../nbs/09a_batched.ipynb #b70f921d
 @patch
 def _check(self:BatchedKMeans,
@@ -171,17 +184,13 @@ def _check(self:BatchedKMeans,
     w, # (B, n) weights, or None
 )->tuple: # (X, w) as tensors on the device to compute on
     "`(X, w)` as tensors, checked: (B, n, d) finite real data, (B, n) non-negative weights"
-    X = torch.as_tensor(X).detach()
-    if X.is_complex(): raise ValueError("Complex data not supported in X")
-    if X.layout != torch.strided or X.device.type == 'meta': raise ValueError(f"X must be a dense tensor with values, got {X.layout} on {X.device}")
+    X = _dense(X)
     if X.ndim != 3: raise ValueError(f"X must be 3-D (problems, points, features), got shape {tuple(X.shape)}")
-    if not X.is_floating_point(): X = X.float()
     X = X.to(check_device(self.device) or X.device)
     check_int('n_clusters', self.n_clusters); check_int('max_iter', self.max_iter); check_int('chunk_bytes', self.chunk_bytes)
     check_number('tol', self.tol)
     if min(X.shape) < 1: raise ValueError(f"X must have at least one problem, point and feature, got shape {tuple(X.shape)}")
     if self.n_clusters > X.shape[1]: raise ValueError(f"n_clusters={self.n_clusters} is more than the points per problem, {X.shape[1]}")
-    if not torch.isfinite(X).all(): raise ValueError("Input X contains NaN or infinity")
     reach = (X.amax(1).double() - X.amin(1).double()).amax().item()  # the widest any feature of a problem spans
     check_scale(reach, X.shape[2], working_dtype(X.dtype), n=X.shape[1])
     if w is not None:
@@ -202,8 +211,10 @@ def _seed(self:BatchedKMeans,
     origin:Tensor, # (B, d) each problem's mean, to measure its distances from
 )->Tensor: # (B, k, d) starting centroids
     "(B, k, d) starting centroids: given, or drawn per problem from its own stream"
+    if callable(self.init): raise TypeError("BatchedKMeans takes init as 'k-means++', 'random' or (B, k, d) centroids, not a function")
     if not isinstance(self.init, str):
-        c = torch.as_tensor(self.init).to(X.device, working_dtype(X.dtype))
+        try: c = torch.as_tensor(self.init).to(X.device, working_dtype(X.dtype))
+        except (TypeError, ValueError, RuntimeError): raise TypeError(f"init must be an array of numbers, got {type(self.init).__name__}") from None
         if c.shape != (len(X), self.n_clusters, X.shape[2]): raise ValueError(f"init must have shape {(len(X), self.n_clusters, X.shape[2])}, got {tuple(c.shape)}")
         if not torch.isfinite(c).all(): raise ValueError("init contains NaN or infinity")
         return c.clone()
@@ -215,6 +226,25 @@ def _seed(self:BatchedKMeans,
         if self.init == 'random': seeds.append(random_centroids(x, self.n_clusters, g, sample_weight=sw))
         else: seeds.append(kmeans_plusplus(x, self.n_clusters, g, sample_weight=sw, origin=origin[i]))
     return torch.stack(seeds)
+
+# %% ../nbs/09a_batched.ipynb #3010761c
+def _warn_distinct(
+    labels:Tensor, # (B, n) each problem's labels
+    k:int, # Centroids per problem
+):
+    "Warn, as `KMeans` does, when some problems have fewer distinct clusters than k (they have fewer distinct points)"
+    found = torch.zeros(labels.shape[0], k, device=labels.device).scatter_(1, labels, 1).sum(1)
+    short = int((found < k).sum())
+    if short: warnings.warn(f"{short} of the {len(labels)} problems have fewer distinct clusters than n_clusters ({k}). "
+                            "Possibly due to duplicate points in X.", ConvergenceWarning)
+
+def _reach(
+    X:Tensor, # (B, m, d) points
+    origin:Tensor, # (B, d) each problem's origin
+)->float: # The largest distance of any entry from its problem's origin, per feature
+    "How far a batch of problems' points reach from their origins: what `check_scale` takes"
+    o = origin[:, None].double()
+    return max((X.amax(1, keepdim=True).double() - o).abs().amax().item(), (X.amin(1, keepdim=True).double() - o).abs().amax().item())
 
 # %% ../nbs/09a_batched.ipynb #fb0eae24
 @patch
@@ -228,6 +258,7 @@ def fit(self:BatchedKMeans,
     pass_.tol = self.tol * pass_.variance()
     start = self._seed(X, w, pass_.origin) - pass_.origin[:, None]
     centers, labels, inertia, _ = run_lloyd(pass_, start, self.max_iter)
+    _warn_distinct(labels, self.n_clusters)
     self.cluster_centers_ = (centers + pass_.origin[:, None]).to(X.dtype)
     self.labels_, self.inertia_, self.n_iter_ = labels, torch.tensor(inertia, dtype=torch.float64), pass_.n_iter
     self._origin = pass_.origin
@@ -240,13 +271,11 @@ def predict(self:BatchedKMeans,
 )->Tensor: # (B, m) index of each point's nearest centroid in its own problem
     "Each point's nearest centroid, problem by problem"
     if not hasattr(self, 'cluster_centers_'): raise NotFittedError("This BatchedKMeans instance is not fitted yet: call 'fit' first")
-    X = torch.as_tensor(X).detach()
-    if X.is_complex(): raise ValueError("Complex data not supported in X")
-    X = (X if X.is_floating_point() else X.float()).to(self.cluster_centers_.device)
+    X = _dense(X).to(self.cluster_centers_.device)
     if X.ndim != 3 or X.shape[0] != len(self.cluster_centers_) or X.shape[2] != self.cluster_centers_.shape[2]:
         raise ValueError(f"X must have shape ({len(self.cluster_centers_)}, m, {self.cluster_centers_.shape[2]}), got {tuple(X.shape)}")
-    if not torch.isfinite(X).all(): raise ValueError("Input X contains NaN or infinity")
     if X.shape[1] == 0: return torch.empty(X.shape[:2], dtype=torch.long, device=X.device)
+    check_scale(max(_reach(X, self._origin), _reach(self.cluster_centers_, self._origin)), X.shape[2], working_dtype(X.dtype))
     p = BatchedPass(X, self.n_clusters)
     p.origin = self._origin
     c = self.cluster_centers_.to(p.dtype) - self._origin[:, None]
