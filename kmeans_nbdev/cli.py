@@ -68,9 +68,13 @@ def demo(
 # %% ../nbs/10_cli.ipynb #f6bafd96
 def check_writable(
     *paths, # Files about to be written (None: not asked for)
+    keep:str=None, # A file that must not be written: the data
 ):
-    "Raise a one-line `ValueError` for any path that can't be written"
+    "Raise a one-line `ValueError` for any path that can't be written, is named twice, or is `keep`"
+    seen = {Path(keep).resolve()} if keep else set()
     for p in filter(None, paths):
+        if Path(p).resolve() in seen: raise ValueError(f"{p}: named twice (or it is the data): every output needs a file of its own")
+        seen.add(Path(p).resolve())
         folder = Path(p).parent
         if not folder.is_dir(): raise ValueError(f"{p}: can't write there: no folder {str(folder)!r}")
         if Path(p).is_dir() or not os.access(p if Path(p).exists() else folder, os.W_OK):
@@ -90,6 +94,7 @@ def read_data(
 )->tuple: # (X, column_names): a 2-D float array, and the header's names (or None)
     "Read a data file for `fit_file`, raising `ValueError` with a one-line message if it can't be used"
     p = Path(path)
+    if p.is_dir(): raise ValueError(f"{path}: a folder, not a data file")
     if not p.is_file(): raise ValueError(f"{path}: no such file")
     if p.suffix.lower() == '.npy':  # memory-mapped: KMeans streams it, so it may be larger than memory
         try: X = np.load(p, mmap_mode='r', allow_pickle=False)
@@ -139,7 +144,7 @@ def fit_file(
     "Cluster the points in DATA into K clusters and print a summary"
     n_init = n_init if n_init == 'auto' else _int('n_init', n_init)
     km = KMeans(k, init=init, n_init=n_init, random_state=seed, device=device, record_steps=bool(animation))
-    check_device(km.device); check_writable(out, centers, plot, animation); check_pictures(plot, animation)
+    check_device(km.device); check_writable(out, centers, plot, animation, keep=data); check_pictures(plot, animation)
     X, names = read_data(data)
     if (plot or animation) and X.shape[1] < 2:
         raise ValueError(f"{data}: --plot and --animation draw the first two features, and the data have {X.shape[1]}")
