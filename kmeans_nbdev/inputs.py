@@ -205,8 +205,12 @@ def as_weights(
         w = sample_weight.detach()
     else: w = as_tensor(_check_sample_weight(sample_weight, np.empty((len(src), 0)), dtype=np.float64))
     if w.shape != (len(src),): raise ValueError(f"sample_weight must have shape ({len(src)},), got {tuple(w.shape)}")
-    w = w.to(src.device, src.dtype).contiguous()  # one number after another: the compiled kernel reads them so
+    w = w.to(src.device, w.dtype if w.is_floating_point() else torch.float64)
     if not torch.isfinite(w).all(): raise ValueError("sample_weight contains NaN or infinity")
     if (w < 0).any(): raise ValueError("sample_weight must not be negative")
     if not (w > 0).any(): raise ValueError("Sample weights must contain at least one non-zero number.")
-    return w
+    cast = w.to(src.dtype).contiguous()  # one number after another: the compiled kernel reads them so
+    if not torch.isfinite(cast).all() or ((cast == 0) & (w > 0)).any():
+        raise ValueError(f"sample_weight ranges from {w[w > 0].min().item():.1e} to {w.max().item():.1e}, beyond what "
+                         f"{str(src.dtype).replace('torch.', '')} holds; scale the weights (only their ratios change the centroids)")
+    return cast
