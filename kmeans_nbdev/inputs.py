@@ -143,7 +143,7 @@ def _tensor_source(X:Tensor, name:str, device)->RowSource:
     if X.device.type == 'meta': raise ValueError(f"{name} is on the 'meta' device, which holds no values")
     _check_shape(X.shape, name)
     X = X.detach()
-    if not X.is_floating_point(): X = X.float()
+    if not X.is_floating_point(): X = X.to(torch.float32 if X.dtype == torch.bool or max(X.amax().item(), -X.amin().item()) <= 2**24 else torch.float64)
     return _placed(X, device)
 
 def _placed(X:Tensor, device)->TensorSource:
