@@ -378,7 +378,10 @@ def main():
     spinner = subprocess.Popen([sys.executable, '-c', 'while True: pass']) if args.busy else None
     libs = None if not args.libs else [l.strip() for l in args.libs.split(';')]
     try:
-        results['machine'], results['busy'] = machine(), args.busy
+        if (args.cases or args.libs) and 'machine' in results:  # merged into an earlier run: say what was re-run, and the load then
+            results.setdefault('reruns', []).append(dict(only=args.only, cases=args.cases, libs=args.libs, **machine()))
+        else: results['machine'] = machine()
+        results['busy'] = args.busy
         if args.only in (None, 'lloyd'):
             results['lloyd'] = results.get('lloyd', {}) if args.cases or args.libs else {}
             for name, n, d, k, dtype, i1, i2, repeat, reps in (QUICK if args.quick else CASES):
