@@ -159,7 +159,7 @@ static inline __attribute__((always_inline)) void rows_$S(const $T *tab, const $
     }
     if (!tab && n == $L && d <= 8) lanes_$S(cT, c2, x + i0 * d, k, d, lab, best);
     else if (tab) for (int64_t l = 0; l < n; l++) nearest_$S(tab, x, cT, c2, i0 + l, k, d, lab + l, best + l);
-    else for  /* the same call with tab NULL, so that each loop is compiled without the test for it */ (int64_t l = 0; l < n; l++) nearest_$S(NULL, x, cT, c2, i0 + l, k, d, lab + l, best + l);
+    else for (int64_t l = 0; l < n; l++) nearest_$S(NULL, x, cT, c2, i0 + l, k, d, lab + l, best + l);  /* NULL, not tab: each loop compiles without the test */
     for (int64_t l = 0, i = i0; l < n; l++, i++) {
       const $T *xi = x + i * d;
       int32_t bj = lab[l];
