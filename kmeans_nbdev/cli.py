@@ -15,7 +15,7 @@ import torch.distributed as dist
 from fastcore.script import anno_parser
 from sklearn.metrics import adjusted_rand_score
 from sklearn.metrics.cluster import contingency_matrix
-from .data import make_clusters, plot_clusters
+from .data import make_clusters, plot_clusters, as_generator
 from .engine import reducer
 from .kmeans import KMeans, check_device
 from .kernel import load_kernel
@@ -143,6 +143,7 @@ def fit_file(
 )->KMeans: # The fitted model
     "Cluster the points in DATA into K clusters and print a summary"
     n_init = n_init if n_init == 'auto' else _int('n_init', n_init)
+    as_generator(seed, name='seed')  # checked here too, so that an error names the option
     km = KMeans(k, init=init, n_init=n_init, random_state=seed, device=device, record_steps=bool(animation))
     check_device(km.device); check_writable(out, centers, plot, animation, keep=data); check_pictures(plot, animation)
     X, names = read_data(data)

@@ -15,6 +15,7 @@ from torch.distributions import MultivariateNormal
 def as_generator(
     random_state=None, # An int seed, a torch.Generator (used as is), a NumPy RandomState/Generator, or None
     device='cpu', # Device the generator draws on, when one is made here
+    name:str='random_state', # What to call it in an error
 )->torch.Generator: # A generator to pass to torch's random functions
     "Turn `random_state` into a `torch.Generator`"
     if isinstance(random_state, torch.Generator): return random_state
@@ -24,9 +25,9 @@ def as_generator(
     if random_state is None: g.seed()
     elif isinstance(random_state, (int, np.integer)) and not isinstance(random_state, (bool, np.bool_)):
         if not -2**63 <= int(random_state) < 2**64:
-            raise ValueError(f"random_state must be an int from -2**63 to 2**64 - 1, got {random_state}")
+            raise ValueError(f"{name} must be an int from -2**63 to 2**64 - 1, got {random_state}")
         g.manual_seed(int(random_state))
-    else: raise TypeError(f"random_state must be an int, a torch.Generator, a NumPy random generator or None, "
+    else: raise TypeError(f"{name} must be an int, a torch.Generator, a NumPy random generator or None, "
                           f"not {type(random_state).__name__}")
     return g
 
@@ -55,7 +56,7 @@ def make_clusters(
     for name,v in dict(n_clusters=n_clusters, n_samples=n_samples, n_features=n_features).items():
         if not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be a positive int, got {v!r}")
     if not variance > 0: raise ValueError(f"variance must be positive, got {variance!r}")
-    g = as_generator(seed)
+    g = as_generator(seed, name='seed')
     centroids = torch.rand(n_clusters, n_features, generator=g) * 2 * spread - spread
     covariance = torch.eye(n_features) * variance
     return centroids, torch.cat([sample(c, covariance, n_samples, g) for c in centroids])
