@@ -13,11 +13,11 @@ from fastcore.basics import patch
 from .data import as_generator
 from .distance import sq_norms
 from .init import kmeans_plusplus, random_centroids
-from .lloyd import relocate_empty_clusters, centroid_means
+from .lloyd import relocate_empty_clusters, centroid_means, check_int, check_number
 from .inputs import working_dtype, row_chunks
 from .engine import run_lloyd
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
-from .kmeans import check_int, check_number, check_device
+from .kmeans import check_device
 from .engine import check_scale
 
 # %% ../nbs/09a_batched.ipynb #0b923407
@@ -199,7 +199,8 @@ def _check(self:BatchedKMeans,
         w = w.to(X.device, torch.float64)
         if w.shape != X.shape[:2]: raise ValueError(f"sample_weight must have shape {tuple(X.shape[:2])}, got {tuple(w.shape)}")
         if not torch.isfinite(w).all(): raise ValueError("sample_weight contains NaN or infinity")
-        if (w < 0).any() or not (w.sum(1) > 0).all(): raise ValueError("sample_weight must be >= 0, and not all 0 in a problem")
+        if (w < 0).any(): raise ValueError("sample_weight must not be negative")
+        if not (w > 0).any(1).all(): raise ValueError("Sample weights must contain at least one non-zero number in each problem")
         check_scale(reach, X.shape[2], working_dtype(X.dtype), weight=w.sum(1).max().item())
     return X, w
 

@@ -13,7 +13,8 @@ import torch
 from sklearn.metrics import silhouette_score
 from .data import as_generator
 from .inputs import as_source
-from .kmeans import KMeans, check_int
+from .lloyd import check_int
+from .kmeans import KMeans
 
 # %% ../nbs/09b_choose_k.ipynb #b8a62b14
 def elbow(

@@ -76,6 +76,13 @@ def _as_centroids(self:SphericalKMeans, c, src:RowSource)->Tensor:
     if (c.abs().amax(1) == 0).any(): raise ValueError("init has a centroid of length 0: it has no direction")
     return unit_rows(c) - src.origin
 
+# %% ../nbs/09_cosine.ipynb #00f27167
+@patch
+def _kept_centers(self:SphericalKMeans, t:Tensor)->Tensor:
+    "Checked hand-set centroids, scaled to length 1, as `predict` uses them"
+    if (t.abs().amax(1) == 0).any(): raise ValueError("cluster_centers_ has a centroid of length 0: it has no direction")
+    return unit_rows(t)
+
 # %% ../nbs/09_cosine.ipynb #7df6ff84
 @patch
 def _pass_types(self:SphericalKMeans)->tuple: return SphericalFullPass, SphericalBoundedPass  # `KMeans`'s passes, on the sphere

@@ -24,9 +24,12 @@ def check_weights(
     if sample_weight is None: return
     w = sample_weight
     if not isinstance(w, Tensor) or w.shape != (n,): raise ValueError(f"sample_weight must be a tensor of shape ({n},), got {tuple(getattr(w, 'shape', ())) or type(w).__name__}")
-    if not torch.isfinite(w).all() or (w < 0).any(): raise ValueError("sample_weight must be finite and not negative")
-    if not (w > 0).any(): raise ValueError("sample_weight must have at least one positive weight")
+    if w.is_complex(): raise ValueError("sample_weight must hold real numbers, got complex")
+    if not torch.isfinite(w).all(): raise ValueError("sample_weight contains NaN or infinity")
+    if (w < 0).any(): raise ValueError("sample_weight must not be negative")
+    if not (w > 0).any(): raise ValueError("Sample weights must contain at least one non-zero number.")  # scikit-learn's words
 
+# %% ../nbs/02_init.ipynb #075d41d4
 def check_seeding(
     data, # (n, d) points
     k, # How many centroids

@@ -12,6 +12,7 @@ import torch
 from torch import Tensor
 from sklearn.utils.validation import check_array, _check_sample_weight
 import scipy.sparse as sp
+from .init import check_weights
 
 # %% ../nbs/04_inputs.ipynb #c56fe263
 def as_tensor(
@@ -90,6 +91,17 @@ class TensorSource(RowSource):
     ): super().__init__(data, data.dtype, device or data.device)
     def raw(self, idx): return self.data[idx if isinstance(idx, slice) else idx.to(self.data.device)]
 
+# %% ../nbs/04_inputs.ipynb #eade745e
+def _int_reach(
+    data, # (n, d) array-like of integers
+    chunk_bytes:int=2**22, # Memory for one block of rows
+)->int: # The largest magnitude of its values
+    "How far from 0 integer data reach, read a block of rows at a time"
+    reach = 0
+    for a, b in row_chunks(len(data), chunk_bytes // max(1, data.shape[1] * np.dtype(data.dtype).itemsize)):
+        rows = np.asarray(data[a:b]); reach = max(reach, int(rows.max()), -int(rows.min()))
+    return reach
+
 # %% ../nbs/04_inputs.ipynb #86ea3472
 class ArraySource(RowSource):
     "Rows of an array-like read through NumPy a chunk at a time: a memory-mapped file, an HDF5 or zarr array"
@@ -99,13 +111,15 @@ class ArraySource(RowSource):
         device=None, # Where the work happens; None: the CPU
     ):
         kind = np.dtype(data.dtype)
-        super().__init__(data, torch.float32 if kind.kind != 'f' else as_tensor(np.zeros(0, kind)).dtype, device)
+        if kind.kind == 'f': dtype = as_tensor(np.zeros(0, kind)).dtype
+        else: dtype = torch.float32 if kind.itemsize < 4 or _int_reach(data) <= 2**24 else torch.float64  # as for tensors
+        super().__init__(data, dtype, device)
     def raw(self, idx):
         if isinstance(idx, slice): rows = np.asarray(self.data[idx])
         else:  # each row read once, in increasing order (as h5py requires), then put where asked
             wanted, where = np.unique(idx.cpu().numpy(), return_inverse=True)
             rows = np.asarray(self.data[wanted])[where]
-        return as_tensor(rows) if rows.dtype.kind == 'f' else torch.from_numpy(rows.astype(np.float32))
+        return as_tensor(rows) if rows.dtype.kind == 'f' else torch.from_numpy(rows.astype(np.float64 if self.data_dtype == torch.float64 else np.float32))
 
 # %% ../nbs/04_inputs.ipynb #67e6612c
 class SparseSource(RowSource):
@@ -200,15 +214,10 @@ def as_weights(
 )->Tensor: # (n,) weights in the working dtype and device, or None
     "Check `sample_weight` against the data and turn it into a tensor"
     if sample_weight is None: return None
-    if isinstance(sample_weight, Tensor):
-        if sample_weight.is_complex(): raise ValueError("sample_weight must hold real numbers, got complex")
-        w = sample_weight.detach()
+    if isinstance(sample_weight, Tensor): w = sample_weight.detach()
     else: w = as_tensor(_check_sample_weight(sample_weight, np.empty((len(src), 0)), dtype=np.float64))
-    if w.shape != (len(src),): raise ValueError(f"sample_weight must have shape ({len(src)},), got {tuple(w.shape)}")
+    check_weights(w, len(src))  # the seedings' check: one per point, real, finite, none negative, not all zero
     w = w.to(src.device, w.dtype if w.is_floating_point() else torch.float64)
-    if not torch.isfinite(w).all(): raise ValueError("sample_weight contains NaN or infinity")
-    if (w < 0).any(): raise ValueError("sample_weight must not be negative")
-    if not (w > 0).any(): raise ValueError("Sample weights must contain at least one non-zero number.")
     cast = w.to(src.dtype).contiguous()  # one number after another: the compiled kernel reads them so
     if not torch.isfinite(cast).all() or ((cast == 0) & (w > 0)).any():
         raise ValueError(f"sample_weight ranges from {w[w > 0].min().item():.1e} to {w.max().item():.1e}, beyond what "

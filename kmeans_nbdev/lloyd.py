@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['assign_centroids', 'relocate_empty_clusters', 'centroid_means', 'update_centroids', 'centroid_shift', 'has_converged',
-           'calculate_inertia', 'lloyd']
+           'calculate_inertia', 'check_int', 'check_number', 'lloyd']
 
 # %% ../nbs/03_lloyd.ipynb #3358d2aa
+import numbers
 import torch
 from torch import Tensor
 from .distance import calculate_distances, check_points
@@ -93,6 +94,25 @@ def calculate_inertia(
     d2 = (data - centroids[labels]).pow(2).sum(1)
     return (d2.sum() if sample_weight is None else d2 @ sample_weight).item()
 
+# %% ../nbs/03_lloyd.ipynb #109133da
+def check_int(
+    name:str, # The setting's name, for the error
+    v, # Its value
+    low:int=1, # The least it may be
+):
+    "Raise a ValueError unless `v` is an int (NumPy's too, not a bool) of at least `low`"
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < low:
+        raise ValueError(f"{name} must be an int >= {low}, got {v!r}")
+
+# %% ../nbs/03_lloyd.ipynb #05b0e73c
+def check_number(
+    name:str, # The setting's name, for the error
+    v, # Its value
+):
+    "Raise a ValueError unless `v` is a real number (NumPy's too, not a bool) of at least 0"
+    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not v >= 0:
+        raise ValueError(f"{name} must be a number >= 0, got {v!r}")
+
 # %% ../nbs/03_lloyd.ipynb #af850743
 def lloyd(
     data:Tensor, # (n, d) points
@@ -104,7 +124,7 @@ def lloyd(
 )->tuple: # (centroids, labels, inertia, n_iter)
     "Run Lloyd's algorithm from `centroids` until no label changes, the shift is at most `tol`, or `max_iter` steps"
     check_points(centroids, 'centroids', like=check_points(data, finite=True), like_name='data', finite=True)
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1: raise ValueError(f"max_iter must be an int >= 1, got {max_iter!r}")
+    check_int('max_iter', max_iter); check_number('tol', tol)
     check_weights(sample_weight, len(data))
     labels, settled = None, False
     for step in range(1, max_iter + 1):

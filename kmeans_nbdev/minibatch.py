@@ -17,7 +17,8 @@ from .inputs import RowSource, TensorSource
 from .engine import Reducer, TorchOps, Partial, Pass, chunk_rows, row_chunks
 from .engine import run_lloyd, reducer, data_stats, sample_rows, check_scale
 from .kernel import kernel_ops
-from .kmeans import KMeans, check_int, check_number
+from .lloyd import check_int, check_number
+from .kmeans import KMeans
 from .init import torch_serial, pass_threads, in_threads
 
 # %% ../nbs/08a_minibatch.ipynb #524ba575
