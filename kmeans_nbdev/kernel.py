@@ -587,7 +587,7 @@ class KernelOps:
         "Whether chunks of `d` features in `dtype` get their distances from a table made by `torch.mm`"
         return d > (self.direct_features if self.direct_features is not None else 64 if dtype == torch.float64 else 8)
 
-    def row_numbers(self, d:int, k:int, dtype)->int: return d + (padded_width(k) if self.has_table(d, dtype) else 0)  # numbers one row takes in the buffers
+    def row_numbers(self, d:int, k:int, dtype)->int: return d + (2 * padded_width(k) if self.has_table(d, dtype) else 0)  # what one row takes in the buffers; a table counts twice (see above)
 
     def workspace(self, rows:int, d:int, k:int, dtype, device)->dict:
         "One thread's buffers: a chunk of points and, unless the kernel computes the distances, its table; and the kernel's functions for `dtype`"
