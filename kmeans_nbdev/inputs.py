@@ -42,6 +42,7 @@ def working_dtype(
 class RowSource:
     "Rows of a data set, read a chunk at a time: on `device`, in the working dtype, minus `origin` once it is set"
     streamed = False  # the rows are read from outside memory (a file), not held in it
+    integers = False  # the rows are stored as integers, so every entry is finite
     def __init__(self,
         data, # What the rows come from
         dtype:torch.dtype, # The data's own dtype (as a torch dtype)
@@ -114,6 +115,7 @@ class ArraySource(RowSource):
         if kind.kind == 'f': dtype = as_tensor(np.zeros(0, kind)).dtype
         else: dtype = torch.float32 if kind.itemsize < 4 or _int_reach(data) <= 2**24 else torch.float64  # as for tensors
         super().__init__(data, dtype, device)
+        self.integers = kind.kind != 'f'
     def raw(self, idx):
         if isinstance(idx, slice): rows = np.asarray(self.data[idx])
         else:  # each row read once, in increasing order (as h5py requires), then put where asked
@@ -136,10 +138,10 @@ def all_finite(
     chunk_bytes:int=2**22, # Memory for one chunk
 )->bool: # True if no entry is NaN or infinite
     "Whether every entry is finite, one chunk at a time (a chunk's largest magnitude is NaN or inf if any entry is)"
+    if src.integers: return True  # nothing to read
     buf = None
     for start, stop in row_chunks(len(src), chunk_bytes // max(1, src.shape[1] * 8)):
         x = src.raw(slice(start, stop))
-        if not x.is_floating_point(): continue
         if buf is None: buf = torch.empty_like(x)
         if not torch.isfinite(torch.abs(x, out=buf[:len(x)]).amax()): return False
     return True
