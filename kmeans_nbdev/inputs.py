@@ -103,6 +103,8 @@ def _int_reach(
         rows = np.asarray(data[a:b]); reach = max(reach, int(rows.max()), -int(rows.min()))
     return reach
 
+def _int_float(reach:int)->torch.dtype: return torch.float32 if reach <= 2**24 else torch.float64  # integers up to 2**24 are exact in float32
+
 # %% ../nbs/04_inputs.ipynb #86ea3472
 class ArraySource(RowSource):
     "Rows of an array-like read through NumPy a chunk at a time: a memory-mapped file, an HDF5 or zarr array"
@@ -113,7 +115,7 @@ class ArraySource(RowSource):
     ):
         kind = np.dtype(data.dtype)
         if kind.kind == 'f': dtype = as_tensor(np.zeros(0, kind)).dtype
-        else: dtype = torch.float32 if kind.itemsize < 4 or _int_reach(data) <= 2**24 else torch.float64  # as for tensors
+        else: dtype = torch.float32 if kind.itemsize < 4 else _int_float(_int_reach(data))  # as for tensors
         super().__init__(data, dtype, device)
         self.integers = kind.kind != 'f'
     def raw(self, idx):
@@ -159,7 +161,7 @@ def _tensor_source(X:Tensor, name:str, device)->RowSource:
     if X.device.type == 'meta': raise ValueError(f"{name} is on the 'meta' device, which holds no values")
     _check_shape(X.shape, name)
     X = X.detach()
-    if not X.is_floating_point(): X = X.to(torch.float32 if X.dtype == torch.bool or max(X.amax().item(), -X.amin().item()) <= 2**24 else torch.float64)
+    if not X.is_floating_point(): X = X.to(torch.float32 if X.dtype == torch.bool else _int_float(max(X.amax().item(), -X.amin().item())))
     return _placed(X, device)
 
 def _placed(X:Tensor, device)->TensorSource:
