@@ -12,7 +12,7 @@ from torch import Tensor
 from fastcore.basics import patch
 from .data import as_generator
 from .distance import sq_norms
-from .init import kmeans_plusplus, random_centroids
+from .init import check_weights, kmeans_plusplus, random_centroids
 from .lloyd import relocate_empty_clusters, centroid_means, check_int, check_number
 from .inputs import working_dtype, row_chunks
 from .engine import run_lloyd
@@ -195,12 +195,8 @@ def _check(self:BatchedKMeans,
     check_scale(reach, X.shape[2], working_dtype(X.dtype), n=X.shape[1])
     if w is not None:
         w = torch.as_tensor(w)
-        if w.is_complex(): raise ValueError("sample_weight must hold real numbers, got complex")
+        check_weights(w, X.shape[:2])  # the seedings' checks, a row per problem
         w = w.to(X.device, torch.float64)
-        if w.shape != X.shape[:2]: raise ValueError(f"sample_weight must have shape {tuple(X.shape[:2])}, got {tuple(w.shape)}")
-        if not torch.isfinite(w).all(): raise ValueError("sample_weight contains NaN or infinity")
-        if (w < 0).any(): raise ValueError("sample_weight must not be negative")
-        if not (w > 0).any(1).all(): raise ValueError("Sample weights must contain at least one non-zero number in each problem")
         check_scale(reach, X.shape[2], working_dtype(X.dtype), weight=w.sum(1).max().item())
     return X, w
 

@@ -17,17 +17,18 @@ from .distance import calculate_distances, sq_norms, check_points
 
 # %% ../nbs/02_init.ipynb #c8e94771
 def check_weights(
-    sample_weight, # (n,) weights, or None
-    n:int, # Number of points
+    sample_weight, # (n,) weights (or (B, n): a row per problem), or None
+    n, # Number of points (or the shape (B, n) of a batch's weights)
 ):
-    "Raise a clear error unless `sample_weight` is None or n finite weights, none negative, not all zero"
+    "Raise a clear error unless `sample_weight` is None or finite weights of that shape, none negative, not all zero"
     if sample_weight is None: return
-    w = sample_weight
-    if not isinstance(w, Tensor) or w.shape != (n,): raise ValueError(f"sample_weight must be a tensor of shape ({n},), got {tuple(getattr(w, 'shape', ())) or type(w).__name__}")
+    w, shape = sample_weight, (n,) if isinstance(n, numbers.Integral) else tuple(n)
+    if not isinstance(w, Tensor) or w.shape != shape: raise ValueError(f"sample_weight must be a tensor of shape {shape}, got {tuple(getattr(w, 'shape', ())) or type(w).__name__}")
     if w.is_complex(): raise ValueError("sample_weight must hold real numbers, got complex")
     if not torch.isfinite(w).all(): raise ValueError("sample_weight contains NaN or infinity")
     if (w < 0).any(): raise ValueError("sample_weight must not be negative")
-    if not (w > 0).any(): raise ValueError("Sample weights must contain at least one non-zero number.")  # scikit-learn's words
+    if not (w > 0).any(-1).all():  # scikit-learn's words; for a batch, in every row
+        raise ValueError("Sample weights must contain at least one non-zero number" + (" in each problem." if len(shape) > 1 else "."))
 
 # %% ../nbs/02_init.ipynb #075d41d4
 def check_seeding(
