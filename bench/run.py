@@ -10,7 +10,9 @@ a test.
 - Lloyd iteration: every library gets the same data (uniform, no clusters, so that nobody stops early) and the same
   starting centroids, and runs a fixed number of iterations with tol=0. The time per iteration is differential,
   (t(I2) - t(I1)) / (I2 - I1), so that what a library does once per fit doesn't blur it; that once-per-fit cost is
-  reported as "fixed". Each time is the best of a few runs, the libraries taking turns (interleaved), after a warm-up.
+  reported as "fixed". Each time is the best of a few runs: after a warm-up, each library fits I1 and I2 iterations
+  back to back (in alternating order), the libraries taking turns, for a few rounds, so that the two bests are taken
+  over the same minutes (the machine's speed drifts) and each is the run least slowed by whatever else ran then.
 - The compute floor is the step's matrix products alone (torch.mm, chunked), at this machine's rate.
 - Defaults: each library's own defaults (k-means++ seeding, its own stopping rule), to convergence, on clustered
   data: time to result and the inertia reached.
@@ -128,14 +130,15 @@ def make_data(n, d, k, dtype=torch.float32):
     X = torch.rand(n, d, generator=g, dtype=dtype)
     return X, X[torch.randperm(n, generator=g)[:k]].clone()
 
-def interleaved(runs:dict, repeat:int)->dict:
-    "Best wall time of each of `runs` (name -> f), over `repeat` rounds in which every one runs once, after a warm-up"
-    for f in runs.values(): f()
-    times = {name: [] for name in runs}
-    for _ in range(repeat):
-        for name, f in runs.items():
-            s = time.perf_counter(); f(); times[name].append(time.perf_counter() - s)
-    return {name: min(t) for name, t in times.items()}
+def paired(runs:dict, repeat:int)->dict:
+    "Best wall times of f1 and of f2 for each of `runs` (name -> (f1, f2)), over `repeat` rounds after a warm-up"
+    for f1, f2 in runs.values(): f1(); f2()
+    times = {name: ([], []) for name in runs}
+    for r in range(repeat):
+        for name, fs in runs.items():  # each library's two fits back to back, the libraries taking turns
+            for which in ((0, 1) if r % 2 == 0 else (1, 0)):  # the order alternates
+                s = time.perf_counter(); fs[which](); times[name][which].append(time.perf_counter() - s)
+    return {name: (min(t1), min(t2)) for name, (t1, t2) in times.items()}
 
 def peak_memory(name, n, d, k, dtype, iters):
     "Peak extra anonymous memory of one fit, in a fresh process (so that no freed memory is reused)"
@@ -270,19 +273,18 @@ def distributed_case(n=400_000, d=32, k=64, i1=2, i2=6):
     return dict(n=n, d=d, k=k, runs=out)
 
 def timed_fits(runs:dict, i1:int, i2:int, repeat:int, reps:int=1)->dict:
-    "ms per iteration and fixed ms of `runs` (name -> run(iters) -> (inertia, iterations run)), differential (a timing: `reps` fits)"
+    "ms per iteration and fixed ms of `runs` (name -> run(iters) -> (inertia, iterations run)), from paired fits (a timing: `reps` fits)"
     ran = {i1: {}, i2: {}}
     def fit(name, run, iters):
         def f():
             for _ in range(reps): ran[iters][name] = run(iters)
         return f
-    t1 = interleaved({name: fit(name, run, i1) for name, run in runs.items()}, repeat)
-    t2 = interleaved({name: fit(name, run, i2) for name, run in runs.items()}, repeat)
+    t = paired({name: (fit(name, run, i1), fit(name, run, i2)) for name, run in runs.items()}, repeat)
     out = {}
-    for name in runs:
+    for name, (t1, t2) in t.items():
         (_, n1), (inertia, n2) = ran[i1][name], ran[i2][name]
-        per = (t2[name] - t1[name]) / max(1, n2 - n1) / reps
-        out[name] = dict(ms_per_iter=1000 * per, fixed_ms=1000 * max(0., t1[name] / reps - n1 * per), inertia=inertia,
+        per = (t2 - t1) / max(1, n2 - n1) / reps
+        out[name] = dict(ms_per_iter=1000 * per, fixed_ms=1000 * max(0., t1 / reps - n1 * per), inertia=inertia,
                          iterations=(n1, n2))
         print(f"  {name}: {out[name]['ms_per_iter']:.2f} ms/iter", file=sys.stderr)
     return out
@@ -349,8 +351,8 @@ CASES = [  # name, n, d, k, dtype, i1, i2, repeat, reps
     ('50k×2, k=6', 50_000, 2, 6, torch.float32, 2, 42, 15, 1),
     ('200k×32, k=64, float32', 200_000, 32, 64, torch.float32, 2, 12, 5, 1),
     ('200k×32, k=64, float64', 200_000, 32, 64, torch.float64, 2, 12, 5, 1),
-    ('1M×64, k=256', 1_000_000, 64, 256, torch.float32, 1, 4, 3, 1),
-    ('100k×768, k=1024 (embeddings)', 100_000, 768, 1024, torch.float32, 1, 3, 3, 1),
+    ('1M×64, k=256', 1_000_000, 64, 256, torch.float32, 1, 4, 4, 1),
+    ('100k×768, k=1024 (embeddings)', 100_000, 768, 1024, torch.float32, 1, 3, 4, 1),
     ('5M×8, k=16', 5_000_000, 8, 16, torch.float32, 1, 11, 3, 1),  # sklearn's ~1 s of fixed cost varies by more than 4 of its steps
 ]
 QUICK = [('tutorial 1500×2, k=6', 1500, 2, 6, torch.float32, 2, 6, 3, 50), ('50k×2, k=6', 50_000, 2, 6, torch.float32, 2, 8, 3, 5),
@@ -380,7 +382,9 @@ def main():
     try:
         if (args.cases or args.libs) and 'machine' in results:  # merged into an earlier run: say what was re-run, and the load then
             results.setdefault('reruns', []).append(dict(only=args.only, cases=args.cases, libs=args.libs, **machine()))
-        else: results['machine'] = machine()
+        else:
+            results['machine'] = machine()
+            if args.only: results['reruns'] = [r for r in results.get('reruns', []) if r['only'] != args.only]  # that part is whole again
         results['busy'] = args.busy
         if args.only in (None, 'lloyd'):
             results['lloyd'] = results.get('lloyd', {}) if args.cases or args.libs else {}
