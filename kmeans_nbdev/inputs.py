@@ -103,7 +103,11 @@ def _int_reach(
         rows = np.asarray(data[a:b]); reach = max(reach, int(rows.max()), -int(rows.min()))
     return reach
 
-def _int_float(reach:int)->torch.dtype: return torch.float32 if reach <= 2**24 else torch.float64  # integers up to 2**24 are exact in float32
+def _int_float(
+    reach:int, # The largest magnitude of the integers
+)->torch.dtype: # The float dtype that holds them exactly
+    "float32 for integers up to 2**24 (exact there), else float64"
+    return torch.float32 if reach <= 2**24 else torch.float64
 
 # %% ../nbs/04_inputs.ipynb #86ea3472
 class ArraySource(RowSource):
