@@ -136,16 +136,69 @@ static inline __attribute__((always_inline)) void flush_$S(const acc_$S *a, int6
   }
 }
 
+/* More than 8 features and no table: the nearest column of each of nr rows (at most 6) and its distance (up to |x|^2),
+   with the products -2x·c made in registers, 2$L columns at a time (6 rows by 2 vectors: 12 sums and 2 vectors of
+   centroids in AVX2's 16 registers), each sum taken in the order f = 0, 1, ..., d-1 and |c|^2 added last, as block_$S
+   adds it to a table's. Each lane keeps its best, on a tie the earlier column; then the lanes are compared. */
+static inline __attribute__((always_inline)) void near_rows_$S(const $T *x, const $T *cT, const $T *c2, int64_t d,
+                                                              int64_t k, const int nr, int32_t *lab, $T *best) {
+  v8$S b[6]; m8$S bi[6], jv = $IOTA;
+  for (int r = 0; r < nr; r++) { b[r] = INF_$S; bi[r] = (m8$S){0}; }
+  int64_t j = 0;
+  for (; j + 2 * $L <= k; j += 2 * $L, jv += 2 * $L) {
+    v8$S a[6][2], e0, e1;
+    for (int r = 0; r < nr; r++) a[r][0] = a[r][1] = (v8$S){0};
+    for (int64_t f = 0; f < d; f++) {
+      v8$S c0, c1; memcpy(&c0, cT + f * k + j, sizeof c0); memcpy(&c1, cT + f * k + j + $L, sizeof c1);
+      for (int r = 0; r < nr; r++) { $T xv = x[r * d + f]; a[r][0] += xv * c0; a[r][1] += xv * c1; }
+    }
+    memcpy(&e0, c2 + j, sizeof e0); memcpy(&e1, c2 + j + $L, sizeof e1);
+    for (int r = 0; r < nr; r++) {
+      v8$S v0 = a[r][0] + e0, v1 = a[r][1] + e1;
+      m8$S lt1 = (m8$S)(v1 < v0), lt;  /* a tie: the earlier column, v0's */
+      v8$S v = SEL_$S(lt1, v1, v0, v8$S); m8$S vi = SEL_$S(lt1, jv + $L, jv, m8$S);
+      lt = (m8$S)(v < b[r]); b[r] = SEL_$S(lt, v, b[r], v8$S); bi[r] = SEL_$S(lt, vi, bi[r], m8$S);
+    }
+  }
+  if (j < k) {  /* one vector of columns left */
+    v8$S a[6], e0;
+    for (int r = 0; r < nr; r++) a[r] = (v8$S){0};
+    for (int64_t f = 0; f < d; f++) {
+      v8$S c0; memcpy(&c0, cT + f * k + j, sizeof c0);
+      for (int r = 0; r < nr; r++) a[r] += x[r * d + f] * c0;
+    }
+    memcpy(&e0, c2 + j, sizeof e0);
+    for (int r = 0; r < nr; r++) {
+      v8$S v = a[r] + e0; m8$S lt = (m8$S)(v < b[r]);
+      b[r] = SEL_$S(lt, v, b[r], v8$S); bi[r] = SEL_$S(lt, jv, bi[r], m8$S);
+    }
+  }
+  for (int r = 0; r < nr; r++) {
+    v8$S mv = HMIN_$S(b[r], v8$S);
+    lab[r] = (int32_t)FIRST_$S(b[r], bi[r], mv)[0]; best[r] = mv[0];
+  }
+}
+
+/* nb rows (at most NEAR_ROWS_$S, a multiple of 6 and of $L) through near_rows_$S, six at a time, then one at a time. */
+enum { NEAR_ROWS_$S = 48 };
+static inline __attribute__((always_inline)) void near_block_$S(const $T *x, const $T *cT, const $T *c2, int64_t nb,
+                                                               int64_t d, int64_t k, int32_t *lab, $T *best) {
+  int64_t r = 0;
+  for (; r + 6 <= nb; r += 6) near_rows_$S(x + r * d, cT, c2, d, k, 6, lab + r, best + r);
+  for (; r < nb; r++) near_rows_$S(x + r * d, cT, c2, d, k, 1, lab + r, best + r);
+}
+
 /* The nearest centroid of each of the m rows (k a multiple of $L), its label change, its inertia, its (weighted) sum:
    x is (m, d); x2 (|x|^2) and w may be NULL; sums may be NULL (labels and inertia only). The changes are counted
    against old, which may be labels itself. Adds into sums (k, d),
-   counts (k) and stats (inertia, changed). With tab NULL the distances are computed here from cT (small d: at most
-   8 features), $L rows at a time, with d a constant that the compiler unrolls (see km_lloyd_rows below). */
+   counts (k) and stats (inertia, changed). With tab NULL the distances are computed here from cT: up to 8 features,
+   $L rows at a time, with d a constant that the compiler unrolls (see km_lloyd_rows below); beyond, NEAR_ROWS_$S rows
+   at a time by near_block_$S, handed on $L at a time. */
 static inline __attribute__((always_inline)) void rows_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x,
     const $T *x2, const $T *w, int64_t m, int64_t k, int64_t d, const int32_t *old, int32_t *labels, $T *sums,
     double *counts, double *stats) {
   double inertia = 0, changed = 0;
-  int32_t lab[$L]; $T best[$L];
+  int32_t lab[$L], blab[NEAR_ROWS_$S]; $T best[$L], bbest[NEAR_ROWS_$S];
   int vec = !tab && d <= 8 && k <= 16 && sums;
   int64_t kr = k;  /* the real centroids: the padding's |c|^2 is infinite */
   while (kr > 1 && c2[kr - 1] == INFINITY) kr--;
@@ -159,6 +212,11 @@ static inline __attribute__((always_inline)) void rows_$S(const $T *tab, const $
     }
     if (!tab && n == $L && d <= 8) lanes_$S(cT, c2, x + i0 * d, k, d, lab, best);
     else if (tab) for (int64_t l = 0; l < n; l++) nearest_$S(tab, x, cT, c2, i0 + l, k, d, lab + l, best + l);
+    else if (d > 8) {
+      int64_t o = i0 % NEAR_ROWS_$S;
+      if (!o) near_block_$S(x + i0 * d, cT, c2, m - i0 < NEAR_ROWS_$S ? m - i0 : NEAR_ROWS_$S, d, k, blab, bbest);
+      memcpy(lab, blab + o, n * sizeof *lab); memcpy(best, bbest + o, n * sizeof *best);
+    }
     else for (int64_t l = 0; l < n; l++) nearest_$S(NULL, x, cT, c2, i0 + l, k, d, lab + l, best + l);  /* NULL, not tab: each loop compiles without the test */
     for (int64_t l = 0, i = i0; l < n; l++, i++) {
       const $T *xi = x + i * d;
@@ -180,9 +238,10 @@ static inline __attribute__((always_inline)) void rows_$S(const $T *tab, const $
   stats[0] += inertia; stats[1] += changed;
 }
 
-/* More than 8 features and no table: the kernel's own matrix product, a few rows at a time. tab (m, kp) = x (m, d) ·
-   cT (d, kp): nr rows (at most 4) by nv vectors of columns (at most 2) at a time, held in registers, each sum taken in
-   the order f = 0, 1, ..., d-1 (so a row's distances don't depend on which rows share its chunk). */
+/* For Hamerly's two nearest (km_nearest_two below) with more than 8 features and no table: the kernel's own matrix
+   product into a table, a few rows at a time. tab (m, kp) = x (m, d) · cT (d, kp): nr rows (at most 4) by nv vectors
+   of columns (at most 2) at a time, held in registers, each sum taken in the order f = 0, 1, ..., d-1 (so a row's
+   distances don't depend on which rows share its chunk, and are near_rows_$S's). */
 static inline __attribute__((always_inline)) void tile_$S(const $T *x, const $T *cT, int64_t d, int64_t kp, $T *tab,
                                                          const int nr, const int nv) {
   v8$S a[4][2];
@@ -219,20 +278,8 @@ static inline int64_t block_rows_$S(int64_t kp) { int64_t b = 16384 / (int64_t)s
 #define ROWS_D_$S(D) KM_TARGET static void rows_$S##_##D(ROWS_ARGS_$S) { \
   rows_$S(tab, cT, c2, x, x2, w, m, k, D, old, labels, sums, counts, stats); }
 ROWS_D_$S(1) ROWS_D_$S(2) ROWS_D_$S(3) ROWS_D_$S(4) ROWS_D_$S(5) ROWS_D_$S(6) ROWS_D_$S(7) ROWS_D_$S(8)
-/* Any d: with more than 8 features and no table, the distances come from the own product, a block of rows at a time. */
-KM_TARGET static void rows_${S}_d(ROWS_ARGS_$S) {
-  if (tab || d <= 8) { rows_$S(tab, cT, c2, x, x2, w, m, k, d, old, labels, sums, counts, stats); return; }
-  int64_t b = block_rows_$S(k);
-  $T *buf = malloc(b * k * sizeof($T));
-  if (!buf) { rows_$S(NULL, cT, c2, x, x2, w, m, k, d, old, labels, sums, counts, stats); return; }  /* the slow way */
-  for (int64_t i = 0; i < m; i += b) {
-    int64_t n = m - i < b ? m - i : b;
-    product_$S(x + i * d, cT, n, d, k, buf);
-    rows_$S(buf, cT, c2, x + i * d, x2 ? x2 + i : NULL, w ? w + i : NULL, n, k, d, old + i, labels + i, sums, counts,
-            stats);
-  }
-  free(buf);
-}
+/* Any d: with a table, or with more than 8 features and near_block_$S's own product. */
+KM_TARGET static void rows_${S}_d(ROWS_ARGS_$S) { rows_$S(tab, cT, c2, x, x2, w, m, k, d, old, labels, sums, counts, stats); }
 typedef void (*rows_fn_$S)(ROWS_ARGS_$S);
 static const rows_fn_$S ROWS_$S[9] = {rows_${S}_d, rows_${S}_1, rows_${S}_2, rows_${S}_3, rows_${S}_4, rows_${S}_5,
                                       rows_${S}_6, rows_${S}_7, rows_${S}_8};
@@ -580,19 +627,21 @@ class KernelOps:
     "How one chunk is computed on the CPU with the compiled kernel: its distances (from PyTorch's matrix product, or the kernel's own arithmetic), then one fused loop"
     name = 'c'
     def __init__(self,
-        direct_features:int=None, # The kernel computes the distances, without a table from `torch.mm`, for at most this many features; None: 8 in float32, 64 in float64
-    ): self.direct_features = direct_features
+        direct_features:int=64, # The kernel computes the distances, without a table from `torch.mm`, for at most this many features...
+        direct_centroids:int=None, # ... and, beyond 8 features, at most this many centroids (padded to a multiple of 8); None: 64 in float32, any number in float64
+    ): self.direct_features, self.direct_centroids = direct_features, direct_centroids
 
-    def has_table(self, d:int, dtype)->bool:
-        "Whether chunks of `d` features in `dtype` get their distances from a table made by `torch.mm`"
-        return d > (self.direct_features if self.direct_features is not None else 64 if dtype == torch.float64 else 8)
+    def has_table(self, d:int, k:int, dtype)->bool:
+        "Whether chunks of `d` features in `dtype` get their distances to `k` centroids from a table made by `torch.mm`"
+        most_k = self.direct_centroids if self.direct_centroids is not None else 64 if dtype == torch.float32 else float('inf')
+        return d > self.direct_features or (d > 8 and padded_width(k) > most_k)
 
-    def row_numbers(self, d:int, k:int, dtype)->int: return d + (2 * padded_width(k) if self.has_table(d, dtype) else 0)  # what one row takes in the buffers; a table counts twice (see above)
+    def row_numbers(self, d:int, k:int, dtype)->int: return d + (2 * padded_width(k) if self.has_table(d, k, dtype) else 0)  # what one row takes in the buffers; a table counts twice (see above)
 
     def workspace(self, rows:int, d:int, k:int, dtype, device)->dict:
         "One thread's buffers: a chunk of points and, unless the kernel computes the distances, its table; and the kernel's functions for `dtype`"
         lib, s = load_kernel(), _SUFFIX[dtype]  # looked up once a pass, not once a chunk
-        return dict(x=torch.empty(rows, d, dtype=dtype), table=torch.empty(rows, padded_width(k), dtype=dtype) if self.has_table(d, dtype) else None,
+        return dict(x=torch.empty(rows, d, dtype=dtype), table=torch.empty(rows, padded_width(k), dtype=dtype) if self.has_table(d, k, dtype) else None,
                     rows_fn=getattr(lib, f'km_lloyd_rows_{s}'), two_fn=getattr(lib, f'km_nearest_two_{s}'),
                     steps_fn=getattr(lib, f'km_lloyd_steps_{s}'))
 

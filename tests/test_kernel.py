@@ -5,11 +5,13 @@ SCRIPT = """
 import json, torch
 from kmeans_nbdev import KMeans, make_clusters
 from kmeans_nbdev.kernel import load_kernel
-_, X = make_clusters(12, 2000, 16, spread=10., seed=0)  # clustered: a fit settles in a few steps, the same on any path
+_, X = make_clusters(12, 2000, 16, spread=10., seed=0)  # clustered: a fit settles in a few steps
 out = dict(kernel=load_kernel() is not None)
-for algorithm in ('lloyd', 'hamerly'):
-    km = KMeans(12, random_state=0, n_init=1, algorithm=algorithm).fit(X)
+for algorithm in ('lloyd', 'hamerly'):  # in float64, where no point is so near a tie that the paths' rounding tips it
+    km = KMeans(12, random_state=0, n_init=1, algorithm=algorithm).fit(X.double())
     out[algorithm] = dict(inertia=km.inertia_, n_iter=km.n_iter_, labels=km.labels_.tolist())
+km = KMeans(12, random_state=0, n_init=1, algorithm='hamerly').fit(X)  # in float32 a point 2e-6 from a tie goes either way
+out['float32'] = dict(inertia=km.inertia_)
 _, small = make_clusters(seed=42)  # two features in one chunk: k-means++ and the steps each in one call of the kernel
 km = KMeans(6, random_state=0).fit(small)
 out['small'] = dict(inertia=km.inertia_, n_iter=km.n_iter_, labels=km.labels_.tolist())
@@ -31,7 +33,10 @@ def test_no_compiler_falls_back_to_the_same_fit(tmp_path):
     for algorithm in ('lloyd', 'hamerly', 'small'):
         a, b, c = plain[algorithm], fused[algorithm], off[algorithm]
         assert a['labels'] == b['labels'] == c['labels'] and a['n_iter'] == b['n_iter'] == c['n_iter']
-        assert abs(a['inertia'] - b['inertia']) <= 1e-5 * a['inertia'] and a['inertia'] == c['inertia']
+        close = 1e-5 if algorithm == 'small' else 1e-9  # float32, float64
+        assert abs(a['inertia'] - b['inertia']) <= close * a['inertia'] and a['inertia'] == c['inertia']
+    inertia = [r['float32']['inertia'] for r in (plain, fused, off)]
+    assert max(inertia) - min(inertia) <= 1e-4 * min(inertia)  # the same clusters, up to the points on a tie
 
 def test_insisting_without_a_compiler_is_a_clear_error(tmp_path):
     env = {**os.environ, 'CC': 'no-such-compiler', 'KMEANS_NBDEV_CACHE': str(tmp_path), 'KMEANS_NBDEV_KERNEL': 'c'}
