@@ -136,14 +136,20 @@ static inline __attribute__((always_inline)) void flush_$S(const acc_$S *a, int6
   }
 }
 
+/* One more column block v (columns jv) into a lane's best b1 (column bi) and second best b2. */
+#define TWO_$S(v, jv, b1, b2, bi) do { m8$S lt_ = (m8$S)((v) < (b1)); v8$S lo_ = VMIN_$S(b2, v, v8$S); \
+  b2 = SEL_$S(lt_, b1, lo_, v8$S); /* a new best pushes the old one to second */ \
+  b1 = SEL_$S(lt_, v, b1, v8$S); bi = SEL_$S(lt_, jv, bi, m8$S); } while (0)
+
 /* More than 8 features and no table: the nearest column of each of nr rows (at most 6) and its distance (up to |x|^2),
-   with the products -2x·c made in registers, 2$L columns at a time (6 rows by 2 vectors: 12 sums and 2 vectors of
-   centroids in AVX2's 16 registers), each sum taken in the order f = 0, 1, ..., d-1 and |c|^2 added last, as block_$S
-   adds it to a table's. Each lane keeps its best, on a tie the earlier column; then the lanes are compared. */
+   and with `two` the second smallest too (for Hamerly's bounds), with the products -2x·c made in registers, 2$L
+   columns at a time (6 rows by 2 vectors: 12 sums and 2 vectors of centroids in AVX2's 16 registers), each sum taken
+   in the order f = 0, 1, ..., d-1 and |c|^2 added last, as block_$S adds it to a table's. Each lane keeps its best
+   (and second best), on a tie the earlier column; then the lanes are compared, as in nearest_$S and two_rows_$S. */
 static inline __attribute__((always_inline)) void near_rows_$S(const $T *x, const $T *cT, const $T *c2, int64_t d,
-                                                              int64_t k, const int nr, int32_t *lab, $T *best) {
-  v8$S b[6]; m8$S bi[6], jv = $IOTA;
-  for (int r = 0; r < nr; r++) { b[r] = INF_$S; bi[r] = (m8$S){0}; }
+    int64_t k, const int nr, const int two, int32_t *lab, $T *best, $T *second) {
+  v8$S b[6], s[6]; m8$S bi[6], jv = $IOTA;
+  for (int r = 0; r < nr; r++) { b[r] = s[r] = INF_$S; bi[r] = (m8$S){0}; }
   int64_t j = 0;
   for (; j + 2 * $L <= k; j += 2 * $L, jv += 2 * $L) {
     v8$S a[6][2], e0, e1;
@@ -155,6 +161,7 @@ static inline __attribute__((always_inline)) void near_rows_$S(const $T *x, cons
     memcpy(&e0, c2 + j, sizeof e0); memcpy(&e1, c2 + j + $L, sizeof e1);
     for (int r = 0; r < nr; r++) {
       v8$S v0 = a[r][0] + e0, v1 = a[r][1] + e1;
+      if (two) { m8$S jw = jv + $L; TWO_$S(v0, jv, b[r], s[r], bi[r]); TWO_$S(v1, jw, b[r], s[r], bi[r]); continue; }
       m8$S lt1 = (m8$S)(v1 < v0), lt;  /* a tie: the earlier column, v0's */
       v8$S v = SEL_$S(lt1, v1, v0, v8$S); m8$S vi = SEL_$S(lt1, jv + $L, jv, m8$S);
       lt = (m8$S)(v < b[r]); b[r] = SEL_$S(lt, v, b[r], v8$S); bi[r] = SEL_$S(lt, vi, bi[r], m8$S);
@@ -170,12 +177,15 @@ static inline __attribute__((always_inline)) void near_rows_$S(const $T *x, cons
     memcpy(&e0, c2 + j, sizeof e0);
     for (int r = 0; r < nr; r++) {
       v8$S v = a[r] + e0; m8$S lt = (m8$S)(v < b[r]);
+      if (two) { TWO_$S(v, jv, b[r], s[r], bi[r]); continue; }
       b[r] = SEL_$S(lt, v, b[r], v8$S); bi[r] = SEL_$S(lt, jv, bi[r], m8$S);
     }
   }
   for (int r = 0; r < nr; r++) {
     v8$S mv = HMIN_$S(b[r], v8$S);
-    lab[r] = (int32_t)FIRST_$S(b[r], bi[r], mv)[0]; best[r] = mv[0];
+    m8$S ci = FIRST_$S(b[r], bi[r], mv), win = (m8$S)(bi[r] == ci);  /* win: the lane holding the chosen column */
+    lab[r] = (int32_t)ci[0]; best[r] = mv[0];
+    if (two) second[r] = HMIN_$S(VMIN_$S(s[r], SEL_$S(win, INF_$S, b[r], v8$S), v8$S), v8$S)[0];
   }
 }
 
@@ -184,8 +194,8 @@ enum { NEAR_ROWS_$S = 48 };
 static inline __attribute__((always_inline)) void near_block_$S(const $T *x, const $T *cT, const $T *c2, int64_t nb,
                                                                int64_t d, int64_t k, int32_t *lab, $T *best) {
   int64_t r = 0;
-  for (; r + 6 <= nb; r += 6) near_rows_$S(x + r * d, cT, c2, d, k, 6, lab + r, best + r);
-  for (; r < nb; r++) near_rows_$S(x + r * d, cT, c2, d, k, 1, lab + r, best + r);
+  for (; r + 6 <= nb; r += 6) near_rows_$S(x + r * d, cT, c2, d, k, 6, 0, lab + r, best + r, NULL);
+  for (; r < nb; r++) near_rows_$S(x + r * d, cT, c2, d, k, 1, 0, lab + r, best + r, NULL);
 }
 
 /* The nearest centroid of each of the m rows (k a multiple of $L), its label change, its inertia, its (weighted) sum:
@@ -237,39 +247,6 @@ static inline __attribute__((always_inline)) void rows_$S(const $T *tab, const $
   if (vec) flush_$S(&a, k, d, w != NULL, sums, counts, &inertia, &changed);
   stats[0] += inertia; stats[1] += changed;
 }
-
-/* For Hamerly's two nearest (km_nearest_two below) with more than 8 features and no table: the kernel's own matrix
-   product into a table, a few rows at a time. tab (m, kp) = x (m, d) · cT (d, kp): nr rows (at most 4) by nv vectors
-   of columns (at most 2) at a time, held in registers, each sum taken in the order f = 0, 1, ..., d-1 (so a row's
-   distances don't depend on which rows share its chunk, and are near_rows_$S's). */
-static inline __attribute__((always_inline)) void tile_$S(const $T *x, const $T *cT, int64_t d, int64_t kp, $T *tab,
-                                                         const int nr, const int nv) {
-  v8$S a[4][2];
-  for (int r = 0; r < nr; r++) for (int v = 0; v < nv; v++) a[r][v] = (v8$S){0};
-  for (int64_t f = 0; f < d; f++) {
-    v8$S c[2];
-    for (int v = 0; v < nv; v++) memcpy(&c[v], cT + f * kp + v * $L, sizeof c[v]);
-    for (int r = 0; r < nr; r++) { $T xv = x[r * d + f]; for (int v = 0; v < nv; v++) a[r][v] += xv * c[v]; }
-  }
-  for (int r = 0; r < nr; r++) for (int v = 0; v < nv; v++) memcpy(tab + r * kp + v * $L, &a[r][v], sizeof a[r][v]);
-}
-
-static inline __attribute__((always_inline)) void product_$S(const $T *x, const $T *cT, int64_t m, int64_t d,
-                                                            int64_t kp, $T *tab) {
-  for (int64_t j = 0; j < kp; j += 2 * $L) {
-    int64_t i = 0;
-    if (kp - j >= 2 * $L) {
-      for (; i + 4 <= m; i += 4) tile_$S(x + i * d, cT + j, d, kp, tab + i * kp + j, 4, 2);
-      for (; i < m; i++) tile_$S(x + i * d, cT + j, d, kp, tab + i * kp + j, 1, 2);
-    } else {
-      for (; i + 4 <= m; i += 4) tile_$S(x + i * d, cT + j, d, kp, tab + i * kp + j, 4, 1);
-      for (; i < m; i++) tile_$S(x + i * d, cT + j, d, kp, tab + i * kp + j, 1, 1);
-    }
-  }
-}
-
-/* How many rows' distances the own product makes at a time: a table of about 16 KiB, kept in the first-level cache. */
-static inline int64_t block_rows_$S(int64_t kp) { int64_t b = 16384 / (int64_t)sizeof($T) / kp; return b < 4 ? 4 : b - b % 4; }
 
 /* One function for each number of features up to 8, each with d a constant (and one for any d): small functions
    that the compiler optimises quickly, called once per chunk (or step). */
@@ -375,11 +352,6 @@ KM_TARGET void km_plusplus_$S(const $T *x, const $T *w, int64_t m, int64_t d, in
   }
 }
 
-/* One more column block v (columns jv) into a lane's best b1 (column bi) and second best b2. */
-#define TWO_$S(v, jv, b1, b2, bi) do { m8$S lt_ = (m8$S)((v) < (b1)); v8$S lo_ = VMIN_$S(b2, v, v8$S); \
-  b2 = SEL_$S(lt_, b1, lo_, v8$S); /* a new best pushes the old one to second */ \
-  b1 = SEL_$S(lt_, v, b1, v8$S); bi = SEL_$S(lt_, jv, bi, m8$S); } while (0)
-
 /* Hamerly's bounds need the two smallest distances of each row: each lane keeps its best and second best, then the
    second overall is the smallest of every lane's second and every other lane's best. x2 may be NULL. */
 static inline __attribute__((always_inline)) void two_rows_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x,
@@ -411,15 +383,14 @@ KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, cons
                                  int64_t k, int64_t d, int32_t *labels, $T *best, $T *second) {
   if (tab) { two_rows_$S(tab, cT, c2, x, x2, m, k, d, labels, best, second); return; }
   if (d <= 8) { two_rows_$S(NULL, cT, c2, x, x2, m, k, d, labels, best, second); return; }
-  int64_t b = block_rows_$S(k);  /* more features: the own product, a block of rows at a time, as rows_${S}_d */
-  $T *buf = malloc(b * k * sizeof($T));
-  if (!buf) { two_rows_$S(NULL, cT, c2, x, x2, m, k, d, labels, best, second); return; }
-  for (int64_t i = 0; i < m; i += b) {
-    int64_t n = m - i < b ? m - i : b;
-    product_$S(x + i * d, cT, n, d, k, buf);
-    two_rows_$S(buf, cT, c2, x + i * d, x2 ? x2 + i : NULL, n, k, d, labels + i, best + i, second + i);
+  int64_t i = 0;  /* more features: the own product, six rows at a time, as near_block_$S */
+  for (; i + 6 <= m; i += 6) near_rows_$S(x + i * d, cT, c2, d, k, 6, 1, labels + i, best + i, second + i);
+  for (; i < m; i++) near_rows_$S(x + i * d, cT, c2, d, k, 1, 1, labels + i, best + i, second + i);
+  for (i = 0; i < m; i++) {
+    $T xx = 0;
+    if (x2) xx = x2[i]; else for (int64_t f = 0; f < d; f++) xx += x[i * d + f] * x[i * d + f];
+    best[i] += xx; second[i] += xx;
   }
-  free(buf);
 }
 """
 
