@@ -399,7 +399,6 @@ KERNEL_HEADER = r"""
 #include <stdint.h>
 #include <string.h>
 #include <math.h>
-#include <stdlib.h>
 #ifdef __clang__
 #define SHUF(v, M, ...) __builtin_shufflevector(v, v, __VA_ARGS__)
 #else
