@@ -176,8 +176,9 @@ static inline __attribute__((always_inline)) void near_rows_$S(const $T *x, cons
     }
     memcpy(&e0, c2 + j, sizeof e0);
     for (int r = 0; r < nr; r++) {
-      v8$S v = a[r] + e0; m8$S lt = (m8$S)(v < b[r]);
+      v8$S v = a[r] + e0;
       if (two) { TWO_$S(v, jv, b[r], s[r], bi[r]); continue; }
+      m8$S lt = (m8$S)(v < b[r]);
       b[r] = SEL_$S(lt, v, b[r], v8$S); bi[r] = SEL_$S(lt, jv, bi[r], m8$S);
     }
   }
@@ -189,13 +190,14 @@ static inline __attribute__((always_inline)) void near_rows_$S(const $T *x, cons
   }
 }
 
-/* nb rows (at most NEAR_ROWS_$S, a multiple of 6 and of $L) through near_rows_$S, six at a time, then one at a time. */
+/* nb rows through near_rows_$S, six at a time, then one at a time (rows_$S hands it NEAR_ROWS_$S at a time, a
+   multiple of 6 and of $L; km_nearest_two all of its rows). */
 enum { NEAR_ROWS_$S = 48 };
 static inline __attribute__((always_inline)) void near_block_$S(const $T *x, const $T *cT, const $T *c2, int64_t nb,
-                                                               int64_t d, int64_t k, int32_t *lab, $T *best) {
+    int64_t d, int64_t k, const int two, int32_t *lab, $T *best, $T *second) {
   int64_t r = 0;
-  for (; r + 6 <= nb; r += 6) near_rows_$S(x + r * d, cT, c2, d, k, 6, 0, lab + r, best + r, NULL);
-  for (; r < nb; r++) near_rows_$S(x + r * d, cT, c2, d, k, 1, 0, lab + r, best + r, NULL);
+  for (; r + 6 <= nb; r += 6) near_rows_$S(x + r * d, cT, c2, d, k, 6, two, lab + r, best + r, two ? second + r : NULL);
+  for (; r < nb; r++) near_rows_$S(x + r * d, cT, c2, d, k, 1, two, lab + r, best + r, two ? second + r : NULL);
 }
 
 /* The nearest centroid of each of the m rows (k a multiple of $L), its label change, its inertia, its (weighted) sum:
@@ -224,7 +226,7 @@ static inline __attribute__((always_inline)) void rows_$S(const $T *tab, const $
     else if (tab) for (int64_t l = 0; l < n; l++) nearest_$S(tab, x, cT, c2, i0 + l, k, d, lab + l, best + l);
     else if (d > 8) {
       int64_t o = i0 % NEAR_ROWS_$S;
-      if (!o) near_block_$S(x + i0 * d, cT, c2, m - i0 < NEAR_ROWS_$S ? m - i0 : NEAR_ROWS_$S, d, k, blab, bbest);
+      if (!o) near_block_$S(x + i0 * d, cT, c2, m - i0 < NEAR_ROWS_$S ? m - i0 : NEAR_ROWS_$S, d, k, 0, blab, bbest, NULL);
       memcpy(lab, blab + o, n * sizeof *lab); memcpy(best, bbest + o, n * sizeof *best);
     }
     else for (int64_t l = 0; l < n; l++) nearest_$S(NULL, x, cT, c2, i0 + l, k, d, lab + l, best + l);  /* NULL, not tab: each loop compiles without the test */
@@ -383,10 +385,8 @@ KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, cons
                                  int64_t k, int64_t d, int32_t *labels, $T *best, $T *second) {
   if (tab) { two_rows_$S(tab, cT, c2, x, x2, m, k, d, labels, best, second); return; }
   if (d <= 8) { two_rows_$S(NULL, cT, c2, x, x2, m, k, d, labels, best, second); return; }
-  int64_t i = 0;  /* more features: the own product, six rows at a time, as near_block_$S */
-  for (; i + 6 <= m; i += 6) near_rows_$S(x + i * d, cT, c2, d, k, 6, 1, labels + i, best + i, second + i);
-  for (; i < m; i++) near_rows_$S(x + i * d, cT, c2, d, k, 1, 1, labels + i, best + i, second + i);
-  for (i = 0; i < m; i++) {
+  near_block_$S(x, cT, c2, m, d, k, 1, labels, best, second);  /* more features: the own product */
+  for (int64_t i = 0; i < m; i++) {
     $T xx = 0;
     if (x2) xx = x2[i]; else for (int64_t f = 0; f < d; f++) xx += x[i * d + f] * x[i * d + f];
     best[i] += xx; second[i] += xx;
