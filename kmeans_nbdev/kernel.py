@@ -148,6 +148,7 @@ static inline __attribute__((always_inline)) void flush_$S(const acc_$S *a, int6
    (and second best), on a tie the earlier column; then the lanes are compared, as in nearest_$S and two_rows_$S. */
 static inline __attribute__((always_inline)) void near_rows_$S(const $T *x, const $T *cT, const $T *c2, int64_t d,
     int64_t k, const int nr, const int two, int32_t *lab, $T *best, $T *second) {
+  KM_CONTRACT
   v8$S b[6], s[6]; m8$S bi[6], jv = $IOTA;
   for (int r = 0; r < nr; r++) { b[r] = s[r] = INF_$S; bi[r] = (m8$S){0}; }
   int64_t j = 0;
@@ -191,14 +192,19 @@ static inline __attribute__((always_inline)) void near_rows_$S(const $T *x, cons
 }
 
 /* nb rows through near_rows_$S, six at a time, then one at a time (rows_$S hands it NEAR_ROWS_$S at a time, a
-   multiple of 6 and of $L; km_nearest_two all of its rows). */
+   multiple of 6 and of $L; km_nearest_two all of its rows), in functions of their own for the nearest (near_block)
+   and the two nearest (near_two_block), where the products and sums fuse into multiply-adds (KM_FUSED). */
 enum { NEAR_ROWS_$S = 48 };
-static inline __attribute__((always_inline)) void near_block_$S(const $T *x, const $T *cT, const $T *c2, int64_t nb,
+static inline __attribute__((always_inline)) void near_each_$S(const $T *x, const $T *cT, const $T *c2, int64_t nb,
     int64_t d, int64_t k, const int two, int32_t *lab, $T *best, $T *second) {
   int64_t r = 0;
   for (; r + 6 <= nb; r += 6) near_rows_$S(x + r * d, cT, c2, d, k, 6, two, lab + r, best + r, two ? second + r : NULL);
   for (; r < nb; r++) near_rows_$S(x + r * d, cT, c2, d, k, 1, two, lab + r, best + r, two ? second + r : NULL);
 }
+KM_FUSED static void near_block_$S(const $T *x, const $T *cT, const $T *c2, int64_t nb, int64_t d, int64_t k,
+                                   int32_t *lab, $T *best) { near_each_$S(x, cT, c2, nb, d, k, 0, lab, best, NULL); }
+KM_FUSED static void near_two_block_$S(const $T *x, const $T *cT, const $T *c2, int64_t nb, int64_t d, int64_t k,
+    int32_t *lab, $T *best, $T *second) { near_each_$S(x, cT, c2, nb, d, k, 1, lab, best, second); }
 
 /* The nearest centroid of each of the m rows (k a multiple of $L), its label change, its inertia, its (weighted) sum:
    x is (m, d); x2 (|x|^2) and w may be NULL; sums may be NULL (labels and inertia only). The changes are counted
@@ -226,7 +232,7 @@ static inline __attribute__((always_inline)) void rows_$S(const $T *tab, const $
     else if (tab) for (int64_t l = 0; l < n; l++) nearest_$S(tab, x, cT, c2, i0 + l, k, d, lab + l, best + l);
     else if (d > 8) {
       int64_t o = i0 % NEAR_ROWS_$S;
-      if (!o) near_block_$S(x + i0 * d, cT, c2, m - i0 < NEAR_ROWS_$S ? m - i0 : NEAR_ROWS_$S, d, k, 0, blab, bbest, NULL);
+      if (!o) near_block_$S(x + i0 * d, cT, c2, m - i0 < NEAR_ROWS_$S ? m - i0 : NEAR_ROWS_$S, d, k, blab, bbest);
       memcpy(lab, blab + o, n * sizeof *lab); memcpy(best, bbest + o, n * sizeof *best);
     }
     else for (int64_t l = 0; l < n; l++) nearest_$S(NULL, x, cT, c2, i0 + l, k, d, lab + l, best + l);  /* NULL, not tab: each loop compiles without the test */
@@ -385,7 +391,7 @@ KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, cons
                                  int64_t k, int64_t d, int32_t *labels, $T *best, $T *second) {
   if (tab) { two_rows_$S(tab, cT, c2, x, x2, m, k, d, labels, best, second); return; }
   if (d <= 8) { two_rows_$S(NULL, cT, c2, x, x2, m, k, d, labels, best, second); return; }
-  near_block_$S(x, cT, c2, m, d, k, 1, labels, best, second);  /* more features: the own product */
+  near_two_block_$S(x, cT, c2, m, d, k, labels, best, second);  /* more features: the own product */
   for (int64_t i = 0; i < m; i++) {
     $T xx = 0;
     if (x2) xx = x2[i]; else for (int64_t f = 0; f < d; f++) xx += x[i * d + f] * x[i * d + f];
@@ -405,9 +411,19 @@ KERNEL_HEADER = r"""
 #define SHUF(v, M, ...) __builtin_shuffle(v, (M){__VA_ARGS__})
 #endif
 #ifdef KM_CLONES
-#define KM_TARGET __attribute__((target_clones("avx2", "default")))
+#define KM_TARGET __attribute__((target_clones("arch=x86-64-v3", "avx2", "default")))
 #else
 #define KM_TARGET
+#endif
+/* A function whose multiplies and adds may fuse (on a CPU that has FMA: the x86-64-v3 clone). Clang ignores GCC's
+   optimize attribute, so the code it fuses in says so itself (KM_CONTRACT); it never inlines a function with clones,
+   and refuses noinline on one. */
+#ifdef __clang__
+#define KM_FUSED KM_TARGET
+#define KM_CONTRACT _Pragma("clang fp contract(fast)")
+#else
+#define KM_FUSED KM_TARGET __attribute__((noinline, optimize("fp-contract=fast")))
+#define KM_CONTRACT
 #endif
 """
 
@@ -433,7 +449,7 @@ def kernel_cache()->Path:
     if os.environ.get('KMEANS_NBDEV_CACHE'): return Path(os.environ['KMEANS_NBDEV_CACHE'])
     return Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'kmeans_nbdev'
 
-FLAGS = ['-O3', '-shared', '-fPIC', '-Wno-psabi', '-ffp-contract=off']  # no fused multiply-adds: each product rounded, as in PyTorch
+FLAGS = ['-O3', '-shared', '-fPIC', '-Wno-psabi', '-ffp-contract=off']  # no fused multiply-adds (but in KM_FUSED): each product rounded, as in PyTorch
 
 # %% ../nbs/05a_kernel.ipynb #3b3e78ad
 def _compiler(cc:str=None)->tuple:
@@ -597,14 +613,14 @@ class KernelOps:
     "How one chunk is computed on the CPU with the compiled kernel: its distances (from PyTorch's matrix product, or the kernel's own arithmetic), then one fused loop"
     name = 'c'
     def __init__(self,
-        direct_features:int=64, # The kernel computes the distances, without a table from `torch.mm`, for at most this many features...
-        direct_centroids:int=None, # ... and, beyond 8 features, at most this many centroids (padded to a multiple of 8); None: 64 in float32, any number in float64
-    ): self.direct_features, self.direct_centroids = direct_features, direct_centroids
+        direct_features:int=256, # The kernel computes the distances, without a table from `torch.mm`, for at most this many features...
+        direct_bytes:int=256 * 1024, # ... and, beyond 8 features, when the (padded) centroids take at most this many bytes
+    ): self.direct_features, self.direct_bytes = direct_features, direct_bytes
 
     def has_table(self, d:int, k:int, dtype)->bool:
         "Whether chunks of `d` features in `dtype` get their distances to `k` centroids from a table made by `torch.mm`"
-        most_k = self.direct_centroids if self.direct_centroids is not None else 64 if dtype == torch.float32 else float('inf')
-        return d > self.direct_features or (d > 8 and padded_width(k) > most_k)
+        size = d * padded_width(k) * torch.finfo(dtype).bits // 8
+        return d > self.direct_features or (d > 8 and size > self.direct_bytes)
 
     def row_numbers(self, d:int, k:int, dtype)->int: return d + (2 * padded_width(k) if self.has_table(d, k, dtype) else 0)  # what one row takes in the buffers; a table counts twice (see above)
 
