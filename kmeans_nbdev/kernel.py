@@ -474,10 +474,11 @@ def build_kernel(
     try:
         lib.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=lib.parent) as tmp:
-            srcs, out = [Path(tmp) / f'lloyd_{i}.c' for i in range(2)], Path(tmp) / lib.name
+            srcs = [Path(tmp) / f'lloyd_{i}.c' for i in range(2)]
             for src, text in zip(srcs, kernel_parts()): src.write_text(text)
             for extra in (['-DKM_CLONES'], []):
-                err = _compile(compiler[0], extra, srcs, out)
+                out = Path(tmp) / f"{'clones' if extra else 'plain'}_{lib.name}"  # a name of its own: loaded by _exports
+                err = _compile(compiler[0], extra, srcs, out) or _exports(out)
                 if err is None: os.replace(out, lib); return lib, None
             return None, err[-2000:] or f"{compiler[0]} failed"
     except (OSError, subprocess.SubprocessError) as e: return None, str(e)
@@ -501,6 +502,16 @@ def _compile(
     if any(p.returncode for p in procs): return '\n'.join(errs).strip()
     r = subprocess.run([cc, *FLAGS, *map(str, objs), '-o', str(out)], capture_output=True, text=True, timeout=120)
     return None if r.returncode == 0 else r.stderr.strip()
+
+def _exports(
+    lib:Path, # A library just built
+)->str: # None when it loads and has every function the package calls, else what is wrong
+    "Check that `lib` loads and exports the kernel's functions by their own names"
+    try: dll = ctypes.CDLL(str(lib))
+    except OSError as e: return str(e)
+    missing = [f"km_{f}_{s}" for f in ('lloyd_rows', 'nearest_two', 'lloyd_steps', 'plusplus') for s in ('f32', 'f64')
+               if not hasattr(dll, f"km_{f}_{s}")]
+    return f"{lib.name} lacks {', '.join(missing)}" if missing else None
 
 # %% ../nbs/05a_kernel.ipynb #3decc46f
 _LIB = {}
