@@ -244,7 +244,8 @@ class Pass:
         (n, d), self.src, self.k, self.w, self.ops = src.shape, src, k, w, ops or TorchOps()
         self.threads = pass_threads(n, src.device, k, d)
         itemsize = torch.finfo(src.dtype).bits // 8
-        self.rows = min(n, chunk_rows(d, k, chunk_bytes // cores(), itemsize, self.ops.row_numbers(d, k, src.dtype)))  # the same however many threads run
+        self.budget = chunk_bytes // cores()  # one thread's chunk memory: the same however many threads run
+        self.rows = min(n, chunk_rows(d, k, self.budget, itemsize, self.ops.row_numbers(d, k, src.dtype)))
         self.tasks, self.ahead = task_ranges(n, self.rows, self.most_tasks(n)), tasks_ahead(8 * k * (d + 1), self.threads)
         self.ws = [self.ops.workspace(self.rows, d, k, src.dtype, src.device) for _ in range(self.threads)]
         self.labels = torch.full((n,), -1, dtype=torch.int32, device=src.device)
@@ -412,6 +413,7 @@ class BoundedPass(Pass):
         self.eps = (src.shape[1] + 4) * torch.finfo(src.dtype).eps  # a squared distance's rounding, per |x|² + |c|²
         self.x2_slack = self.eps * (self.norms() if self.x2 is None else self.x2)
         self.block = max(self.rows, 2**16)  # rows relabelled together
+        self.move_rows = max(64, self.budget // (src.shape[1] * (torch.finfo(src.dtype).bits // 8 + 8)))  # moved rows, read and made float64, within the budget too
         self.looked = []  # points whose distances were computed, per step
 
     def most_tasks(self, n:int)->int: return max(cores(), min(16, n // 2**15) // cores() * cores())  # fewer, larger: a multiple of the cores
@@ -448,7 +450,7 @@ def bounded_assign(self:BoundedPass, centroids:Tensor, move:bool=False)->int:
             n, moved, old = self.relabel(lo + a, lo + b, cs, gaps, t)
             looked, changed = looked + n, changed + len(moved)
             if move and len(moved) and delta is None: delta = torch.zeros_like(self.sums), torch.zeros_like(self.counts)
-            for s, e in (row_chunks(len(moved), self.rows) if move else []):  # a chunk at a time: early on, most move
+            for s, e in (row_chunks(len(moved), self.move_rows) if move else []):  # a chunk at a time: early on, most move
                 m = moved[s:e]
                 _move_points(*delta, self.src.take(m).double(), old[s:e], self.labels.index_select(0, m))
         return looked, changed, delta
