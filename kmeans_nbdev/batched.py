@@ -11,7 +11,7 @@ import torch
 from torch import Tensor
 from fastcore.basics import patch
 from .data import as_generator
-from .distance import sq_norms
+from .distance import sq_norms, blockwise_finite
 from .init import check_weights, kmeans_plusplus, random_centroids
 from .lloyd import relocate_empty_clusters, centroid_means, check_int, check_number
 from .inputs import working_dtype, row_chunks
@@ -174,8 +174,7 @@ def _dense(
     except (TypeError, ValueError, RuntimeError): raise TypeError(f"X must be an array of numbers, got {type(X).__name__}") from None
     if X.is_complex(): raise ValueError("Complex data not supported in X")
     if X.layout != torch.strided or X.device.type == 'meta': raise ValueError(f"X must be a dense tensor with values, got {X.layout} on {X.device}")
-    blocks = X.split(max(1, 2**20 // max(1, X[0].numel()))) if X.ndim and X.numel() else [X]  # a million numbers at a time, or one problem
-    if not all(torch.isfinite(b).all() for b in blocks): raise ValueError("Input X contains NaN or infinity")  # isfinite's temporaries: 1.5x what it is given
+    if not blockwise_finite(X): raise ValueError("Input X contains NaN or infinity")
     return X if X.is_floating_point() else X.float()
 
 # %% ../nbs/09a_batched.ipynb #b70f921d
