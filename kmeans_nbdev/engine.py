@@ -15,7 +15,7 @@ from torch import Tensor
 from fastcore.basics import patch
 from .lloyd import relocate_empty_clusters, centroid_means, centroid_shift
 from .inputs import RowSource, row_chunks
-from .init import cores, pass_threads, fold_tasks
+from .init import cores, pass_threads, in_tasks, fold_tasks
 
 # %% ../nbs/05_engine.ipynb #1c4df4e7
 def chunk_rows(
@@ -147,13 +147,14 @@ def nearest_two(self:TorchOps, src:RowSource, rows, cs:Tensor, ws:dict, x2:Tenso
 # %% ../nbs/05_engine.ipynb #5a61ab4c
 def task_ranges(
     n:int, # Rows in the pass
-    rows:int, # Rows per chunk: a task is a run of whole chunks
-    most:int=16, # Most tasks
+    rows:int, # Rows per chunk: a task is worked through a chunk at a time
+    most:int=16, # Most tasks, before rounding up to a multiple of `multiple`
+    multiple:int=1, # Where there is more than one task: their number is a multiple of this (the cores)
 )->list: # (start, stop) of each task's rows, in order
-    "How a pass over `n` rows is cut into tasks of whole chunks"
-    chunks = -(-n // rows)
-    per = -(-chunks // max(1, min(chunks, most)))
-    return [(a * rows, min(n, (a + per) * rows)) for a in range(0, chunks, per)]
+    "How a pass over `n` rows is cut into tasks of nearly equal size"
+    t = min(-(-n // rows), most)
+    if t > 1: t = min(n, -(-t // multiple) * multiple)
+    return [(i * n // t, (i + 1) * n // t) for i in range(t)]
 
 def tasks_ahead(
     part_bytes:int, # Bytes of one task's partial results
@@ -246,7 +247,7 @@ class Pass:
         itemsize = torch.finfo(src.dtype).bits // 8
         self.budget = chunk_bytes // cores()  # one thread's chunk memory: the same however many threads run
         self.rows = min(n, chunk_rows(d, k, self.budget, itemsize, self.ops.row_numbers(d, k, src.dtype)))
-        self.tasks, self.ahead = task_ranges(n, self.rows, self.most_tasks(n)), tasks_ahead(8 * k * (d + 1), self.threads)
+        self.tasks, self.ahead = task_ranges(n, self.rows, self.most_tasks(n), cores()), tasks_ahead(8 * k * (d + 1), self.threads)
         self.ws = [self.ops.workspace(self.rows, d, k, src.dtype, src.device) for _ in range(self.threads)]
         self.labels = torch.full((n,), -1, dtype=torch.int32, device=src.device)
         self.x2 = None if src.streamed else self.norms()  # kept for data in memory; from disk, computed per chunk
@@ -429,6 +430,8 @@ class BoundedPass(Pass):
 @patch
 def relabel(self:BoundedPass, a:int, b:int, cs, gaps:tuple, t:int)->tuple:
     "In thread `t`, relabel the rows `a:b` whose bounds don't prove their centroid: `(looked at, rows that changed, their old labels)`"
+    fused = getattr(self.ops, 'relabel', None)  # the ops' own, where it has one
+    if fused is not None and (done := fused(self, a, b, cs, gaps, self.ws[t])) is not None: return done
     (c_slack, half_gap), rows = gaps, a + self.needs_look(a, b, *gaps).nonzero()[:, 0]
     if not len(rows): return 0, rows, rows
     lab, best, second = self.nearest_two(rows, cs, t)
@@ -505,8 +508,11 @@ def update(self:BoundedPass, sums:Tensor, counts:Tensor, centroids:Tensor, reduc
     new = Pass.update(self, sums, counts, centroids, reducer)
     if self.relocated: self.upper.fill_(float('inf'))  # a relocated point breaks the bookkeeping: look at everyone
     moved = (new - centroids).double().norm(dim=1)
-    for a, b in row_chunks(len(self.src), 2**16): self.upper[a:b] += moved.index_select(0, self.labels[a:b])
-    self.lower.sub_(moved.max()).clamp_min_(0)
+    most = moved.max()
+    def shift(i, t):  # each thread its own tasks' rows (see above)
+        a, b = self.tasks[i]
+        self.upper[a:b] += moved.index_select(0, self.labels[a:b]); self.lower[a:b].sub_(most).clamp_min_(0)
+    in_tasks(shift, len(self.tasks), self.threads)
     return new
 
 # %% ../nbs/05_engine.ipynb #10a9917d
