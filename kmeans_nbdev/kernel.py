@@ -676,7 +676,7 @@ def own_rows(
 )->Tensor: # The data's own tensor when the kernel can read its rows in place (on the CPU, contiguous, in the working dtype), else None
     "The tensor the kernel can read `src`'s rows from, minus the origin as it goes"
     x = getattr(src, 'data', None)
-    ok = isinstance(src, TensorSource) and x.device.type == 'cpu' and x.dtype == src.dtype and x.is_contiguous()
+    ok = type(src) is TensorSource and x.device.type == 'cpu' and x.dtype == src.dtype and x.is_contiguous()  # not a subclass: it may change the rows as it reads them
     return x if ok else None
 
 class KernelOps:
