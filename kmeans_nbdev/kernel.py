@@ -407,9 +407,9 @@ KM_TARGET void km_nearest_two_$S(const $T *tab, const $T *cT, const $T *c2, cons
 
 /* Hamerly's relabelling of m rows in one call, with the arithmetic of BoundedPass.relabel in PyTorch: row i is
    looked at when upper^2 + 2 x2_slack + 2 c_slack >= max(half_gap[label], lower)^2 (label -1: its upper is
-   infinite). Those rows, minus the origin o (unless it is NULL), are taken NEAR_ROWS_$S at a time, gathered into buf
-   (unless they are consecutive and there is no origin: then read in place), and their two nearest found as km_nearest_two finds them without a table; then their label and bounds are set. The
-   rows whose label changed go to moved (their index), their old label to old, in order. Returns the rows looked at. */
+   infinite). Those rows, minus the origin o (if not NULL), go NEAR_ROWS_$S at a time (gathered into buf unless
+   consecutive with no origin) through km_nearest_two's arithmetic without a table, then get their label and bounds;
+   rows whose label changed go to moved, their old label to old, in order. Returns the number of rows looked at. */
 KM_TARGET int64_t km_hamerly_rows_$S(const $T *x, const $T *o, const $T *x2, int64_t m, int64_t k, int64_t d,
     const $T *cT, const $T *c2, const double *half_gap, double c_slack, const $T *x2_slack, int64_t *labels,
     double *upper, double *lower, $T *buf, int64_t *moved, int64_t *old, int64_t *n_moved) {
