@@ -27,8 +27,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from kmeans_nbdev import KMeans, kmeans_plusplus, as_generator, make_clusters
-from kmeans_nbdev.kernel import load_kernel
+from kmeans_nbdev import KMeans, as_generator, make_clusters
+from kmeans_nbdev.kernel import load_kernel, kernel_plusplus
 
 def optional(name):
     try: return __import__(name)
@@ -202,7 +202,7 @@ def seeding_case(n, d, k, seeds):
     X = torch.rand(n, d, generator=as_generator(0))
     pot = lambda c: torch.cdist(X, torch.as_tensor(c)).min(1).values.pow(2).sum().item()
     out = {}
-    libs = {'ours': lambda s: kmeans_plusplus(X, k, as_generator(s))}
+    libs = {'ours': lambda s: kernel_plusplus(X, k, as_generator(s))}  # KMeans's k-means++
     if sklearn: libs['scikit-learn'] = lambda s: sk_kmeans_plusplus(X.numpy(), k, random_state=s)[0]
     for lib, f in libs.items():
         times, pots = [], []

@@ -266,10 +266,12 @@ class Pass:
 
     device = property(lambda self: self.src.device)
     dtype = property(lambda self: self.src.dtype)  # the working dtype
-    def chunks(self, i:int)->list: # (start, stop) of each chunk of task `i`
-        "The chunks of task `i`"
+    def chunks(self, i:int, rows:int=None)->list: # (start, stop) of each chunk of task `i`
+        "The chunks of task `i`, of `rows` rows (None: the pass's chunk rows)"
         lo, hi = self.tasks[i]
-        return [(lo + a, lo + b) for a, b in row_chunks(hi - lo, self.rows)]
+        return [(lo + a, lo + b) for a, b in row_chunks(hi - lo, rows or self.rows)]
+
+    def f64_rows(self)->int: return max(64, self.budget // (32 * self.src.shape[1]))  # rows whose float64 copy and a few copies in the working dtype stay within one thread's budget
 
     def reset(self): self.labels.fill_(-1)  # before a new start
     def steps(self, centroids:Tensor, most:int, tol:float)->tuple: return 0, centroids, False, False  # several steps in one go: none here (see FullPass)
@@ -278,10 +280,12 @@ class Pass:
 # %% ../nbs/05_engine.ipynb #32791016
 @patch
 def own_distances(self:Pass, centroids:Tensor)->Tensor:
-    "(n,) float64 squared distance from each point to its own centroid, computed directly, chunk by chunk"
+    "(n,) float64 squared distance from each point to its own centroid, computed directly, in the pass's tasks"
     out = torch.empty(len(self.src), dtype=torch.float64, device=self.src.device)
-    for a, b in row_chunks(len(self.src), self.rows):
-        out[a:b] = (self.src.read(a, b) - centroids[self.labels[a:b].long()]).double().pow(2).sum(1)
+    def work(i, t):
+        for a, b in self.chunks(i, self.f64_rows()):
+            out[a:b] = (self.src.read(a, b) - centroids[self.labels[a:b].long()]).double().square_().sum(1)
+    in_tasks(work, len(self.tasks), self.threads)
     return out
 
 # %% ../nbs/05_engine.ipynb #bb767528
@@ -484,12 +488,15 @@ def needs_look(self:BoundedPass, a:int, b:int, c_slack:float, half_gap:Tensor)->
 # %% ../nbs/05_engine.ipynb #74dd7b85
 @patch
 def accumulate(self:BoundedPass)->tuple:
-    "Float64 sums and counts of all the points by their labels, chunk by chunk"
-    (n, d), dev = self.src.shape, self.src.device
-    sums = torch.zeros(self.k, d, dtype=torch.float64, device=dev)
-    for a, b in row_chunks(n, self.rows):
-        x, lab = self.src.read(a, b).double(), self.labels[a:b]
-        sums.index_add_(0, lab, x if self.w is None else x * self.w[a:b, None].double())
+    "Float64 sums and counts of all the points by their labels: each task's sums in a thread, added up in task order"
+    d, dev = self.src.shape[1], self.src.device
+    def work(i, t):
+        sums = torch.zeros(self.k, d, dtype=torch.float64, device=dev)
+        for a, b in self.chunks(i, self.f64_rows()):
+            x, lab = self.src.read(a, b).double(), self.labels[a:b]
+            sums.index_add_(0, lab, x if self.w is None else x * self.w[a:b, None].double())
+        return sums
+    sums = fold_tasks(work, len(self.tasks), self.threads, lambda total, s: s if total is None else total.add_(s), self.ahead)
     return sums, torch.bincount(self.labels, weights=self.w, minlength=self.k).double()
 
 # %% ../nbs/05_engine.ipynb #102f227a

@@ -245,6 +245,7 @@ def kmeans_plusplus(
     sample_weight:Tensor=None, # (n,) weight of each point; None weighs all equally
     n_local_trials:int=None, # Candidates tried per centroid; None means 2 + floor(ln k)
     origin:Tensor=None, # (d,) a point near the data to measure distances from (see trial_potentials)
+    potentials=trial_potentials, # What scores the candidates: called as `trial_potentials` is
 )->Tensor: # (k, d) rows of data
     "Greedy k-means++ seeding: each centroid is the best of a few candidates drawn with probability in proportion to weight × D²"
     check_seeding(data, k, generator, sample_weight)
@@ -252,11 +253,11 @@ def kmeans_plusplus(
     with torch_serial():  # PyTorch single-threaded between the passes (see above)
         idx = [first_index(n, generator, w, data.device)]
         x2, out = sq_norms(data, origin), data.new_empty(n, t)
-        trial_potentials(data, data[idx[0]], None, out[:, :1], w, x2, origin)
+        potentials(data, data[idx[0]], None, out[:, :1], w, x2, origin)
         closest = out[:, 0].clone()
         for _ in range(1, k):
             trials = sample_by_weight(closest if w is None else w * closest, t, generator)
-            best = trial_potentials(data, data[trials], closest, out, w, x2, origin).argmin()
+            best = potentials(data, data[trials], closest, out, w, x2, origin).argmin()
             idx.append(trials[best].view(1))
             closest.copy_(out[:, best])
     return data[torch.cat(idx)].clone()

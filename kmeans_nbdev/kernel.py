@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['KERNEL_TEMPLATE', 'NEAR_ROWS', 'KERNEL_HEADER', 'FLAGS', 'kernel_parts', 'kernel_source', 'kernel_cache',
            'build_kernel', 'load_kernel', 'nearest_accumulate', 'nearest_two_rows', 'padded_width', 'padded_centroids',
-           'own_rows', 'KernelOps', 'kernel_ops', 'kernel_plusplus']
+           'own_rows', 'KernelOps', 'kernel_ops', 'kernel_potentials', 'kernel_plusplus']
 
 # %% ../nbs/05a_kernel.ipynb #190fb5c3
 import ctypes, hashlib, os, platform, shutil, subprocess, sys, tempfile, time
@@ -16,7 +16,8 @@ from torch import Tensor
 from fastcore.basics import patch
 from .inputs import RowSource, TensorSource
 from .engine import Partial
-from .init import first_index, local_trials, kmeans_plusplus
+from .init import first_index, local_trials, kmeans_plusplus, trial_potentials, pass_threads, in_tasks
+from .distance import sq_norms
 
 # %% ../nbs/05a_kernel.ipynb #e402a1eb
 KERNEL_TEMPLATE = r"""
@@ -360,6 +361,47 @@ KM_TARGET void km_plusplus_$S(const $T *x, const $T *w, int64_t m, int64_t d, in
   }
 }
 
+/* k-means++'s candidates on rows with more features or more rows than km_plusplus takes, scored as trial_potentials
+   scores them: out[i * ld + j] = min(closest[i], max(0, x2[i] + c2[j] + sum_f x[i, f] cT[f, j])) for j < t (cT: d x tp,
+   holding -2c; closest NULL: no minimum), and pots[j] = the sum over the rows of w_i out[i, j] (w NULL: all ones), each
+   nr rows' sum added in double. nr rows at a time (six, or one for the last few) against a register of candidates,
+   their sums in registers, each summed over the features in order. */
+static inline __attribute__((always_inline)) void trial_rows_$S(const $T *x, const $T *x2, const $T *cT, const $T *c2,
+    const $T *closest, const $T *w, int64_t d, int64_t tp, int64_t t, const int nr, $T *out, int64_t ld, double *pots) {
+  KM_CONTRACT
+  for (int64_t j = 0; j < t; j += $L) {
+    v8$S a[6], e, s = {0}, zero = {0}; $T v[$L]; memcpy(&e, c2 + j, sizeof e);
+    for (int r = 0; r < nr; r++) a[r] = e;
+    for (int64_t f = 0; f < d; f++) {
+      v8$S c; memcpy(&c, cT + f * tp + j, sizeof c);
+      for (int r = 0; r < nr; r++) a[r] += x[r * d + f] * c;
+    }
+    const int64_t nl = t - j < $L ? t - j : $L;  /* the real candidates' lanes */
+    for (int r = 0; r < nr; r++) {
+      v8$S u = a[r] + x2[r];
+      u = SEL_$S((m8$S)(u > zero), u, zero, v8$S);
+      if (closest) u = VMIN_$S(u, zero + closest[r], v8$S);
+      s += w ? u * w[r] : u;
+      memcpy(v, &u, sizeof u);  /* then nl lanes out, in pieces of a constant size */
+      $T *o = out + r * ld + j; int64_t l = 0;
+      if (nl == $L) { memcpy(o, v, sizeof v); continue; }
+      if (nl & 4) { memcpy(o, v, 4 * sizeof($T)); l = 4; }
+      if (nl & 2) { memcpy(o + l, v + l, 2 * sizeof($T)); l += 2; }
+      if (nl & 1) o[l] = v[l];
+    }
+    for (int l = 0; l < $L; l++) pots[j + l] += (double)s[l];  /* the nr rows' sum, into the running sum in double */
+  }
+}
+KM_FUSED void km_trials_$S(const $T *x, const $T *x2, const $T *cT, const $T *c2, const $T *closest, const $T *w,
+                           int64_t m, int64_t d, int64_t tp, int64_t t, $T *out, int64_t ld, double *pots) {
+  memset(pots, 0, tp * sizeof(double));
+  int64_t i = 0;
+  for (; i + 6 <= m; i += 6)
+    trial_rows_$S(x + i * d, x2 + i, cT, c2, closest ? closest + i : NULL, w ? w + i : NULL, d, tp, t, 6, out + i * ld, ld, pots);
+  for (; i < m; i++)
+    trial_rows_$S(x + i * d, x2 + i, cT, c2, closest ? closest + i : NULL, w ? w + i : NULL, d, tp, t, 1, out + i * ld, ld, pots);
+}
+
 /* Hamerly's bounds need the two smallest distances of each row: each lane keeps its best and second best, then the
    second overall is the smallest of every lane's second and every other lane's best. x2 may be NULL. */
 static inline __attribute__((always_inline)) void two_rows_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x,
@@ -558,7 +600,7 @@ def _exports(
     "Check that `lib` loads and exports the kernel's functions by their own names"
     try: dll = ctypes.CDLL(str(lib))
     except OSError as e: return str(e)
-    missing = [f"km_{f}_{s}" for f in ('lloyd_rows', 'nearest_two', 'lloyd_steps', 'plusplus', 'hamerly_rows') for s in ('f32', 'f64')
+    missing = [f"km_{f}_{s}" for f in ('lloyd_rows', 'nearest_two', 'lloyd_steps', 'plusplus', 'hamerly_rows', 'trials') for s in ('f32', 'f64')
                if not hasattr(dll, f"km_{f}_{s}")]
     return f"{lib.name} lacks {', '.join(missing)}" if missing else None
 
@@ -590,6 +632,8 @@ def _bind(lib:ctypes.CDLL)->ctypes.CDLL:
         plus.argtypes, plus.restype = [p] * 2 + [i] * 4 + [p] * 8, None
         ham = getattr(lib, f'km_hamerly_rows_{s}')
         ham.argtypes, ham.restype = [p] * 3 + [i] * 3 + [p] * 3 + [ctypes.c_double] + [p] * 8, i
+        trials = getattr(lib, f'km_trials_{s}')
+        trials.argtypes, trials.restype = [p] * 6 + [i] * 4 + [p, i, p], None
     return lib
 
 # %% ../nbs/05a_kernel.ipynb #0e0b043c
@@ -767,6 +811,36 @@ def steps(self:KernelOps,
     taken = ws['steps_fn'](*map(_ptr, (x, x2, w)), n, k, kp, d, *map(_ptr, (c, *work)), most, tol, _ptr(out))
     return taken, c, out
 
+# %% ../nbs/05a_kernel.ipynb #4abd47d6
+def kernel_potentials(
+    data:Tensor, # (n, d) points
+    trials:Tensor, # (t, d) candidate centroids
+    closest:Tensor, # (n,) each point's squared distance to its closest centroid so far; None: no centroid yet
+    out:Tensor, # (n, t) filled with each point's squared distance to its closest centroid if that candidate joined
+    w:Tensor=None, # (n,) weight of each point; None weighs all equally
+    x2:Tensor=None, # (n,) squared norms of the points, measured from origin; None computes them
+    origin:Tensor=None, # (d,) a point near the data to measure distances from; None: 0
+    rows:int=2**15, # Rows per call of the kernel
+)->Tensor: # (t,) float64 potential, the weighted sum of D², with each candidate added
+    "`trial_potentials` with the compiled kernel, a chunk of rows per call; `trial_potentials` itself where the kernel can't take the data"
+    (n, d), t, dtype = data.shape, len(trials), data.dtype
+    if load_kernel() is None or dtype not in _SUFFIX or data.device.type != 'cpu' or not data.is_contiguous() or out.stride(1) != 1:
+        return trial_potentials(data, trials, closest, out, w, x2, origin)
+    fn, c, tp = getattr(load_kernel(), f'km_trials_{_SUFFIX[dtype]}'), trials.to(dtype), padded_width(t)
+    if origin is not None: c = c - origin
+    cT, c2 = torch.zeros(d, tp, dtype=dtype), torch.zeros(tp, dtype=dtype)  # as calculate_distances: -2c, and |c|² (+ 2c·o)
+    cT[:, :t], c2[:t] = -2 * c.T, sq_norms(c) + (0 if origin is None else 2 * (c.double() @ origin.double()).to(dtype))
+    x2 = (sq_norms(data, origin) if x2 is None else x2).to(dtype).contiguous()
+    closest, w = (None if v is None else v.to(dtype).contiguous() for v in (closest, w))
+    def work(i, _):
+        a, pots = i * rows, torch.empty(tp, dtype=torch.float64)
+        b = min(a + rows, n)
+        fn(*map(_ptr, (data[a:b], x2[a:b], cT, c2, None if closest is None else closest[a:b], None if w is None else w[a:b])),
+           b - a, d, tp, t, _ptr(out[a:b]), out.stride(0), _ptr(pots))
+        return pots[:t]
+    pots = in_tasks(work, -(-n // rows), pass_threads(n, data.device, t, d))
+    return sum(pots[1:], pots[0])  # in chunk order
+
 # %% ../nbs/05a_kernel.ipynb #6d448eb7
 def kernel_plusplus(
     data:Tensor, # (n, d) points
@@ -776,10 +850,12 @@ def kernel_plusplus(
     n_local_trials:int=None, # Candidates tried per centroid; None means 2 + floor(ln k)
     origin:Tensor=None, # (d,) a point near the data (for kmeans_plusplus; the kernel needs none)
 )->Tensor: # (k, d) rows of data
-    "`kmeans_plusplus` in one call of the compiled kernel, for few features and rows on the CPU; else `kmeans_plusplus` itself"
+    "`kmeans_plusplus` in one call of the compiled kernel, for few features and rows on the CPU; with `kernel_potentials` for more; else `kmeans_plusplus` itself"
     (n, d), lib, w, dtype = data.shape, load_kernel(), sample_weight, data.dtype
-    if lib is None or d > 8 or n > 2**16 or dtype not in _SUFFIX or data.device.type != 'cpu':
+    if lib is None or dtype not in _SUFFIX or data.device.type != 'cpu':
         return kmeans_plusplus(data, k, generator, sample_weight, n_local_trials, origin)
+    if d > 8 or n > 2**16:  # every candidate's scores from the kernel, a chunk of rows per call
+        return kmeans_plusplus(data.contiguous(), k, generator, sample_weight, n_local_trials, origin, kernel_potentials)
     t, x = local_trials(k, n_local_trials), data.contiguous()
     w = None if w is None else w.to(dtype).contiguous()
     idx = torch.empty(k, dtype=torch.long)
