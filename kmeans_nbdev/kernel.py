@@ -854,8 +854,8 @@ def kernel_plusplus(
     (n, d), lib, w, dtype = data.shape, load_kernel(), sample_weight, data.dtype
     if lib is None or dtype not in _SUFFIX or data.device.type != 'cpu':
         return kmeans_plusplus(data, k, generator, sample_weight, n_local_trials, origin)
-    if d > 8 or n > 2**16:  # every candidate's scores from the kernel, a chunk of rows per call
-        return kmeans_plusplus(data.contiguous(), k, generator, sample_weight, n_local_trials, origin, kernel_potentials)
+    if d > 8 or n > 2**16:  # every candidate's scores from the kernel, a chunk of rows per call (a view with gaps: PyTorch's, not a copy of the data)
+        return kmeans_plusplus(data, k, generator, sample_weight, n_local_trials, origin, kernel_potentials)
     t, x = local_trials(k, n_local_trials), data.contiguous()
     w = None if w is None else w.to(dtype).contiguous()
     idx = torch.empty(k, dtype=torch.long)
