@@ -450,7 +450,7 @@ def relabel(self:BoundedPass, a:int, b:int, cs, gaps:tuple, t:int)->tuple:
 @patch
 def bounded_assign(self:BoundedPass, centroids:Tensor, move:bool=False)->int:
     "Relabel the points whose bounds don't prove their centroid; with `move`, update the sums; how many changed"
-    cs, gaps = self.ops.prepare(centroids), self.gaps(centroids)
+    cs, gaps, mover = self.ops.prepare(centroids), self.gaps(centroids), getattr(self.ops, 'move', None)
     def work(i, t):
         (lo, hi), looked, changed, delta = self.tasks[i], 0, 0, None
         for a, b in row_chunks(hi - lo, self.block):
@@ -459,7 +459,8 @@ def bounded_assign(self:BoundedPass, centroids:Tensor, move:bool=False)->int:
             if move and len(moved) and delta is None: delta = torch.zeros_like(self.sums), torch.zeros_like(self.counts)
             for s, e in (row_chunks(len(moved), self.move_rows) if move else []):  # a chunk at a time: early on, most move
                 m = moved[s:e]
-                _move_points(*delta, self.src.take(m).double(), old[s:e], self.labels.index_select(0, m))
+                if mover is None or not mover(self, m, old[s:e], delta):  # the ops' own, where it has one
+                    _move_points(*delta, self.src.take(m).double(), old[s:e], self.labels.index_select(0, m))
         return looked, changed, delta
     def fold(total, done):  # in task order: the sums change the same way however the threads ran
         n, c, delta = done

@@ -402,6 +402,21 @@ KM_FUSED void km_trials_$S(const $T *x, const $T *x2, const $T *cT, const $T *c2
     trial_rows_$S(x + i * d, x2 + i, cT, c2, closest ? closest + i : NULL, w ? w + i : NULL, d, tp, t, 1, out + i * ld, ld, pots);
 }
 
+/* Hamerly's pass moves the points whose label changed between float64 sums (k, d) and counts (k), as _move_points
+   does with two index_add_ calls: row rows[i] of x (minus the origin o, NULL: none, in $T as the source's rows are
+   read) first into the sum of its label, labels[rows[i]], for every i in order, then out of the sum of old[i]. */
+KM_TARGET void km_move_rows_$S(const $T *x, const $T *o, const int64_t *rows, const int64_t *old, const int64_t *labels,
+                               int64_t m, int64_t d, double *sums, double *counts) {
+  for (int out = 0; out < 2; out++)
+    for (int64_t i = 0; i < m; i++) {
+      const $T *xi = x + rows[i] * d;
+      int64_t j = out ? old[i] : labels[rows[i]];
+      double *s = sums + j * d, sign = out ? -1 : 1;
+      for (int64_t f = 0; f < d; f++) { $T v = o ? xi[f] - o[f] : xi[f]; s[f] += sign * (double)v; }
+      counts[j] += sign;
+    }
+}
+
 /* Hamerly's bounds need the two smallest distances of each row: each lane keeps its best and second best, then the
    second overall is the smallest of every lane's second and every other lane's best. x2 may be NULL. */
 static inline __attribute__((always_inline)) void two_rows_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x,
@@ -600,7 +615,7 @@ def _exports(
     "Check that `lib` loads and exports the kernel's functions by their own names"
     try: dll = ctypes.CDLL(str(lib))
     except OSError as e: return str(e)
-    missing = [f"km_{f}_{s}" for f in ('lloyd_rows', 'nearest_two', 'lloyd_steps', 'plusplus', 'hamerly_rows', 'trials') for s in ('f32', 'f64')
+    missing = [f"km_{f}_{s}" for f in ('lloyd_rows', 'nearest_two', 'lloyd_steps', 'plusplus', 'hamerly_rows', 'trials', 'move_rows') for s in ('f32', 'f64')
                if not hasattr(dll, f"km_{f}_{s}")]
     return f"{lib.name} lacks {', '.join(missing)}" if missing else None
 
@@ -634,6 +649,8 @@ def _bind(lib:ctypes.CDLL)->ctypes.CDLL:
         ham.argtypes, ham.restype = [p] * 3 + [i] * 3 + [p] * 3 + [ctypes.c_double] + [p] * 8, i
         trials = getattr(lib, f'km_trials_{s}')
         trials.argtypes, trials.restype = [p] * 6 + [i] * 4 + [p, i, p], None
+        move = getattr(lib, f'km_move_rows_{s}')
+        move.argtypes, move.restype = [p] * 5 + [i] * 2 + [p] * 2, None
     return lib
 
 # %% ../nbs/05a_kernel.ipynb #0e0b043c
@@ -779,6 +796,15 @@ class KernelOps:
             float(gaps[0]), *map(_ptr, (p.x2_slack[a:b], p.labels[a:b], p.upper[a:b], p.lower[a:b], ws['near'], moved, old)),
             ctypes.byref(n_moved))
         return looked, moved[:n_moved.value] + a, old[:n_moved.value]
+
+    def move(self, p, rows:Tensor, old:Tensor, delta:tuple)->bool:
+        "Move the points `rows` of the bounded pass `p` from centroids `old` to their labels in `delta` (float64 sums, counts) in one call, as `_move_points` does; False where the kernel can't read the rows itself"
+        x, o = own_rows(p.src), p.src.origin.contiguous() if p.src.shifted else None
+        if x is None or (o is not None and o.dtype != x.dtype): return False
+        rows, old = rows.contiguous(), old.contiguous()  # kept alive through the call
+        getattr(load_kernel(), f'km_move_rows_{_SUFFIX[x.dtype]}')(
+            *map(_ptr, (x, o, rows, old, p.labels)), len(rows), x.shape[1], *map(_ptr, delta))
+        return True
 
 
 # %% ../nbs/05a_kernel.ipynb #6972d57b
