@@ -785,10 +785,15 @@ class KernelOps:
         ws['two_fn'](*map(_ptr, (table, *cs, x, x2)), len(x), len(cs[1]), x.shape[1], *map(_ptr, out))
         return out
 
+    def rows_of(self, p)->tuple:
+        "`(rows, origin)` of pass `p`'s source for the kernel to read in place (`own_rows`; origin None when unshifted); `(None, None)` where it can't"
+        x, o = own_rows(p.src), p.src.origin.contiguous() if p.src.shifted else None
+        return (None, None) if x is None or (o is not None and o.dtype != x.dtype) else (x, o)
+
     def relabel(self, p, a:int, b:int, cs:tuple, gaps:tuple, ws:dict)->tuple:
         "Hamerly's relabelling of rows `a:b` of the bounded pass `p` in one call, as `BoundedPass.relabel`; None where the kernel can't read the rows itself or needs a table"
-        x, o = own_rows(p.src), p.src.origin.contiguous() if p.src.shifted else None
-        if x is None or ws['table'] is not None or (o is not None and o.dtype != x.dtype): return None
+        x, o = self.rows_of(p)
+        if x is None or ws['table'] is not None: return None
         moved, old, n_moved = torch.empty(b - a, dtype=torch.int64), torch.empty(b - a, dtype=torch.int64), ctypes.c_int64()
         x2 = None if p.x2 is None else p.x2[a:b]
         looked = ws['relabel_fn'](
@@ -799,8 +804,8 @@ class KernelOps:
 
     def move(self, p, rows:Tensor, old:Tensor, delta:tuple)->bool:
         "Move the points `rows` of the bounded pass `p` from centroids `old` to their labels in `delta` (float64 sums, counts) in one call, as `_move_points` does; False where the kernel can't read the rows itself"
-        x, o = own_rows(p.src), p.src.origin.contiguous() if p.src.shifted else None
-        if x is None or (o is not None and o.dtype != x.dtype): return False
+        x, o = self.rows_of(p)
+        if x is None: return False
         rows, old = rows.contiguous(), old.contiguous()  # kept alive through the call
         getattr(load_kernel(), f'km_move_rows_{_SUFFIX[x.dtype]}')(
             *map(_ptr, (x, o, rows, old, p.labels)), len(rows), x.shape[1], *map(_ptr, delta))
