@@ -609,14 +609,23 @@ def _compile(
     r = subprocess.run([cc, *FLAGS, *map(str, objs), '-o', str(out)], capture_output=True, text=True, timeout=120)
     return None if r.returncode == 0 else r.stderr.strip()
 
+_P, _I, _D = ctypes.c_void_p, ctypes.c_int64, ctypes.c_double  # pointer, int64_t, double
+_SIGNATURES = {  # each function the package calls, by its name less `km_` and the dtype's suffix: (argument types, return type)
+    'lloyd_rows':   ([_P] * 6 + [_I] * 3 + [_P] * 4, None),
+    'nearest_two':  ([_P] * 5 + [_I] * 3 + [_P] * 3, None),
+    'lloyd_steps':  ([_P] * 3 + [_I] * 4 + [_P] * 7 + [_I, _D, _P], _I),
+    'plusplus':     ([_P] * 2 + [_I] * 4 + [_P] * 8, None),
+    'hamerly_rows': ([_P] * 3 + [_I] * 3 + [_P] * 3 + [_D] + [_P] * 8, _I),
+    'trials':       ([_P] * 6 + [_I] * 4 + [_P, _I, _P], None),
+    'move_rows':    ([_P] * 5 + [_I] * 2 + [_P] * 2, None)}
+
 def _exports(
     lib:Path, # A library just built
 )->str: # None when it loads and has every function the package calls, else what is wrong
     "Check that `lib` loads and exports the kernel's functions by their own names"
     try: dll = ctypes.CDLL(str(lib))
     except OSError as e: return str(e)
-    missing = [f"km_{f}_{s}" for f in ('lloyd_rows', 'nearest_two', 'lloyd_steps', 'plusplus', 'hamerly_rows', 'trials', 'move_rows') for s in ('f32', 'f64')
-               if not hasattr(dll, f"km_{f}_{s}")]
+    missing = [f"km_{f}_{s}" for f in _SIGNATURES for s in ('f32', 'f64') if not hasattr(dll, f"km_{f}_{s}")]
     return f"{lib.name} lacks {', '.join(missing)}" if missing else None
 
 # %% ../nbs/05a_kernel.ipynb #3decc46f
@@ -635,22 +644,11 @@ def load_kernel()->ctypes.CDLL: # The loaded kernel, or None when the plain PyTo
     return _LIB['lib']
 
 def _bind(lib:ctypes.CDLL)->ctypes.CDLL:
-    "Declare the kernel's functions' arguments"
-    p, i = ctypes.c_void_p, ctypes.c_int64
-    for s in ('f32', 'f64'):
-        rows, two = getattr(lib, f'km_lloyd_rows_{s}'), getattr(lib, f'km_nearest_two_{s}')
-        rows.argtypes, rows.restype = [p] * 6 + [i] * 3 + [p] * 4, None
-        two.argtypes, two.restype = [p] * 5 + [i] * 3 + [p] * 3, None
-        steps = getattr(lib, f'km_lloyd_steps_{s}')
-        steps.argtypes, steps.restype = [p] * 3 + [i] * 4 + [p] * 7 + [i, ctypes.c_double, p], i
-        plus = getattr(lib, f'km_plusplus_{s}')
-        plus.argtypes, plus.restype = [p] * 2 + [i] * 4 + [p] * 8, None
-        ham = getattr(lib, f'km_hamerly_rows_{s}')
-        ham.argtypes, ham.restype = [p] * 3 + [i] * 3 + [p] * 3 + [ctypes.c_double] + [p] * 8, i
-        trials = getattr(lib, f'km_trials_{s}')
-        trials.argtypes, trials.restype = [p] * 6 + [i] * 4 + [p, i, p], None
-        move = getattr(lib, f'km_move_rows_{s}')
-        move.argtypes, move.restype = [p] * 5 + [i] * 2 + [p] * 2, None
+    "Declare the kernel's functions' arguments, as `_SIGNATURES` gives them"
+    for f, (args, result) in _SIGNATURES.items():
+        for s in ('f32', 'f64'):
+            fn = getattr(lib, f'km_{f}_{s}')
+            fn.argtypes, fn.restype = args, result
     return lib
 
 # %% ../nbs/05a_kernel.ipynb #0e0b043c
