@@ -849,22 +849,26 @@ def kernel_potentials(
     w:Tensor=None, # (n,) weight of each point; None weighs all equally
     x2:Tensor=None, # (n,) squared norms of the points, measured from origin; None computes them
     origin:Tensor=None, # (d,) a point near the data to measure distances from; None: 0
-    rows:int=2**15, # Rows per call of the kernel
+    rows:int=2**15, # Rows per call of the kernel; with an origin, fewer if a chunk's copy would pass 4 MB
 )->Tensor: # (t,) float64 potential, the weighted sum of D², with each candidate added
     "`trial_potentials` with the compiled kernel, a chunk of rows per call; `trial_potentials` itself where the kernel can't take the data"
     (n, d), t, dtype = data.shape, len(trials), data.dtype
     if load_kernel() is None or dtype not in _SUFFIX or data.device.type != 'cpu' or not data.is_contiguous() or out.stride(1) != 1:
         return trial_potentials(data, trials, closest, out, w, x2, origin)
     fn, c, tp = getattr(load_kernel(), f'km_trials_{_SUFFIX[dtype]}'), trials.to(dtype), padded_width(t)
-    if origin is not None: c = c - origin
-    cT, c2 = torch.zeros(d, tp, dtype=dtype), torch.zeros(tp, dtype=dtype)  # as calculate_distances: -2c, and |c|² (+ 2c·o)
-    cT[:, :t], c2[:t] = -2 * c.T, sq_norms(c) + (0 if origin is None else 2 * (c.double() @ origin.double()).to(dtype))
+    if origin is not None:  # chunks copied minus the origin, at most 4 MB in float32, as trial_potentials does
+        origin, rows = origin.to(dtype), min(rows, max(1024, 2**20 // d))
+        c = c - origin
+    cT, c2 = torch.zeros(d, tp, dtype=dtype), torch.zeros(tp, dtype=dtype)  # as calculate_distances: -2c, and |c|²
+    cT[:, :t], c2[:t] = -2 * c.T, sq_norms(c)
     x2 = (sq_norms(data, origin) if x2 is None else x2).to(dtype).contiguous()
     closest, w = (None if v is None else v.to(dtype).contiguous() for v in (closest, w))
-    def work(i, _):
+    bufs = {}  # each thread's chunk minus the origin
+    def work(i, j):
         a, pots = i * rows, torch.empty(tp, dtype=torch.float64)
         b = min(a + rows, n)
-        fn(*map(_ptr, (data[a:b], x2[a:b], cT, c2, None if closest is None else closest[a:b], None if w is None else w[a:b])),
+        x = data[a:b] if origin is None else torch.sub(data[a:b], origin, out=bufs.setdefault(j, data.new_empty(rows, d))[:b - a])
+        fn(*map(_ptr, (x, x2[a:b], cT, c2, None if closest is None else closest[a:b], None if w is None else w[a:b])),
            b - a, d, tp, t, _ptr(out[a:b]), out.stride(0), _ptr(pots))
         return pots[:t]
     pots = in_tasks(work, -(-n // rows), pass_threads(n, data.device, t, d))
