@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['check_weights', 'check_seeding', 'random_centroids', 'sample_by_weight', 'first_index', 'cores', 'torch_serial',
-           'pass_threads', 'in_threads', 'in_tasks', 'fold_tasks', 'trial_potentials', 'initialize_centroids',
-           'local_trials', 'kmeans_plusplus']
+           'pass_threads', 'in_threads', 'in_tasks', 'fold_tasks', 'check_trials', 'trial_potentials',
+           'initialize_centroids', 'local_trials', 'kmeans_plusplus']
 
 # %% ../nbs/02_init.ipynb #986afb1d
 import math, numbers, os, threading
@@ -184,6 +184,22 @@ def fold_tasks(
     in_threads(worker, min(threads, tasks))
     return state['total']
 
+# %% ../nbs/02_init.ipynb #95c08182
+def check_trials(
+    data:Tensor, # (n, d) points
+    trials:Tensor, # must be (t, d): the candidates
+    closest:Tensor, # must be (n,), or None
+    out:Tensor, # must be (n, t): one column per candidate
+    w:Tensor=None, # must be (n,), or None
+    x2:Tensor=None, # must be (n,), or None
+):
+    "Raise a clear error unless the shapes of `trial_potentials`'s arguments fit `data` and `trials`"
+    (n, d), t = data.shape, len(trials)
+    if trials.shape != (t, d): raise ValueError(f"trials must have shape (t, {d}), got {tuple(trials.shape)}")
+    if out.shape != (n, t): raise ValueError(f"out must have shape ({n}, {t}), one column per candidate, got {tuple(out.shape)}")
+    for name, v in dict(closest=closest, w=w, x2=x2).items():
+        if v is not None and v.shape != (n,): raise ValueError(f"{name} must have shape ({n},), got {tuple(v.shape)}")
+
 # %% ../nbs/02_init.ipynb #d621ff56
 def trial_potentials(
     data:Tensor, # (n, d) points
@@ -196,6 +212,7 @@ def trial_potentials(
     rows:int=None, # Rows per chunk: the only temporaries are (rows, d) and (rows, t); None: 2**15, fewer if a copy would pass 4 MB
 )->Tensor: # (t,) float64 potential, the weighted sum of D², with each candidate added
     "The potential with each of `trials` added to the centroids, computed chunk by chunk into `out`"
+    check_trials(data, trials, closest, out, w, x2)
     rows = rows or (2**15 if origin is None else min(2**15, max(1024, 2**20 // data.shape[1])))
     c, starts = trials if origin is None else trials - origin, range(0, len(data), rows)
     def work(i, t):

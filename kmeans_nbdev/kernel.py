@@ -16,7 +16,7 @@ from torch import Tensor
 from fastcore.basics import patch
 from .inputs import RowSource, TensorSource
 from .engine import Partial
-from .init import first_index, local_trials, kmeans_plusplus, trial_potentials, pass_threads, in_tasks
+from .init import first_index, local_trials, kmeans_plusplus, trial_potentials, pass_threads, in_tasks, check_trials, check_seeding
 from .distance import sq_norms
 
 # %% ../nbs/05a_kernel.ipynb #e402a1eb
@@ -379,8 +379,8 @@ static inline __attribute__((always_inline)) void trial_rows_$S(const $T *x, con
     const int64_t nl = t - j < $L ? t - j : $L;  /* the real candidates' lanes */
     for (int r = 0; r < nr; r++) {
       v8$S u = a[r] + x2[r];
-      u = SEL_$S((m8$S)(u > zero), u, zero, v8$S);
-      if (closest) u = VMIN_$S(u, zero + closest[r], v8$S);
+      u = SEL_$S((m8$S)(u < zero), zero, u, v8$S);             /* clamped at 0, a NaN kept (as PyTorch's clamp) */
+      if (closest) u = VMIN_$S(zero + closest[r], u, v8$S);  /* D² where it is smaller; a NaN kept (as torch.minimum) */
       s += w ? u * w[r] : u;
       memcpy(v, &u, sizeof u);  /* then nl lanes out, in pieces of a constant size */
       $T *o = out + r * ld + j; int64_t l = 0;
@@ -852,6 +852,7 @@ def kernel_potentials(
     rows:int=2**15, # Rows per call of the kernel; with an origin, fewer if a chunk's copy would pass 4 MB
 )->Tensor: # (t,) float64 potential, the weighted sum of D², with each candidate added
     "`trial_potentials` with the compiled kernel, a chunk of rows per call; `trial_potentials` itself where the kernel can't take the data"
+    check_trials(data, trials, closest, out, w, x2)  # the kernel would read and write past a buffer of the wrong size
     (n, d), t, dtype = data.shape, len(trials), data.dtype
     if load_kernel() is None or dtype not in _SUFFIX or data.device.type != 'cpu' or not data.is_contiguous() or out.stride(1) != 1:
         return trial_potentials(data, trials, closest, out, w, x2, origin)
@@ -889,6 +890,7 @@ def kernel_plusplus(
         return kmeans_plusplus(data, k, generator, sample_weight, n_local_trials, origin)
     if d > 8 or n > 2**16:  # every candidate's scores from the kernel, a chunk of rows per call (a view with gaps: PyTorch's, not a copy of the data)
         return kmeans_plusplus(data, k, generator, sample_weight, n_local_trials, origin, kernel_potentials)
+    check_seeding(data, k, generator, sample_weight)  # as kmeans_plusplus does first
     t, x = local_trials(k, n_local_trials), data.contiguous()
     w = None if w is None else w.to(dtype).contiguous()
     idx = torch.empty(k, dtype=torch.long)
