@@ -155,6 +155,7 @@ def _seed(self:KMeans, src:RowSource, w:Tensor, g:torch.Generator, red:Reducer)-
     else:
         size = max(100_000, 10 * k) if self.init_size is None else max(self.init_size, 3 * k)
         (X, sw), base = sample_rows(src, size, g, w, red), None  # in the frame
+    if sw is not None and not bool((sw > 0).any()): sw = None  # a sample with only points of weight 0: seeds among them, unweighted
     if isinstance(self.init, str):
         extra = {} if self.init == 'random' else dict(origin=base)
         return SEEDINGS[self.init](X, k, g, sample_weight=sw, **extra) - (0 if base is None else base)
