@@ -262,7 +262,7 @@ def kmeans_plusplus(
     sample_weight:Tensor=None, # (n,) weight of each point; None weighs all equally
     n_local_trials:int=None, # Candidates tried per centroid; None means 2 + floor(ln k)
     origin:Tensor=None, # (d,) a point near the data to measure distances from (see trial_potentials)
-    potentials=trial_potentials, # What scores the candidates: called as `trial_potentials` is
+    potentials=trial_potentials, # What scores the candidates: called with the arguments trial_potentials takes
 )->Tensor: # (k, d) rows of data
     "Greedy k-means++ seeding: each centroid is the best of a few candidates drawn with probability in proportion to weight × D²"
     check_seeding(data, k, generator, sample_weight)
