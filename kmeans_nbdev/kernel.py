@@ -856,12 +856,12 @@ def kernel_potentials(
     (n, d), t, dtype = data.shape, len(trials), data.dtype
     if load_kernel() is None or dtype not in _SUFFIX or data.device.type != 'cpu' or not data.is_contiguous() or out.stride(1) != 1:
         return trial_potentials(data, trials, closest, out, w, x2, origin)
-    fn, c, tp = getattr(load_kernel(), f'km_trials_{_SUFFIX[dtype]}'), trials.to(dtype), padded_width(t)
+    fn, c = getattr(load_kernel(), f'km_trials_{_SUFFIX[dtype]}'), trials.to(dtype)
     if origin is not None:  # chunks copied minus the origin, at most 4 MB in float32, as trial_potentials does
         origin, rows = origin.to(dtype), min(rows, max(1024, 2**20 // d))
         c = c - origin
-    cT, c2 = torch.zeros(d, tp, dtype=dtype), torch.zeros(tp, dtype=dtype)  # as calculate_distances: -2c, and |c|²
-    cT[:, :t], c2[:t] = -2 * c.T, sq_norms(c)
+    cT, c2 = padded_centroids(c)  # -2cᵀ and |c|², padded to a register's width (the padding's lanes are never written out)
+    tp = len(c2)
     x2 = (sq_norms(data, origin) if x2 is None else x2).to(dtype).contiguous()
     closest, w = (None if v is None else v.to(dtype).contiguous() for v in (closest, w))
     bufs = {}  # each thread's chunk minus the origin
