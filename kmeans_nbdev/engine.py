@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['chunk_rows', 'augmented_centroids', 'packed_argmin', 'Partial', 'TorchOps', 'task_ranges', 'tasks_ahead', 'Reducer',
-           'AllReduce', 'reducer', 'Pass', 'FullPass', 'run_lloyd', 'BoundedPass', 'check_scale', 'data_stats',
-           'sample_rows']
+           'AllReduce', 'reducer', 'Pass', 'FullPass', 'run_lloyd', 'BoundedPass', 'check_scale', 'stats_task',
+           'data_stats', 'sample_rows']
 
 # %% ../nbs/05_engine.ipynb #f6cf634a
 import math
@@ -564,25 +564,46 @@ def check_scale(
         raise ValueError(f"sample_weight's total ({weight:.1e}) is too large for {t} at the data's scale: weighted sums "
                          "would overflow; scale the weights down (the centroids depend only on their ratios)")
 
+# %% ../nbs/05_engine.ipynb #44a05162
+def stats_task(
+    src:RowSource, # The rows
+    lo:int, # The task's first row
+    hi:int, # The row after its last
+    to:Tensor, # (d,) the point subtracted from each row first, in the working dtype
+    bufs:tuple, # (rows, d) buffers in the working dtype and in float64, as long as a chunk
+)->Tensor: # (3, d) float64: each feature's sum and sum of squares of the rows less `to`, and its largest square
+    "One task of `data_stats`: its rows a chunk at a time, in `bufs` (fresh tensors would cost a page fault per page)"
+    part, (x32, x64) = torch.zeros(3, len(to), dtype=torch.float64, device=to.device), bufs
+    s, ss, top = part[0], part[1], part[2]
+    for a, b in row_chunks(hi - lo, len(x32)):
+        x = torch.sub(src.take(slice(lo + a, lo + b), out=x32[:b - a]), to, out=x32[:b - a])  # read into x32 if copied
+        wide = x64[:b - a].copy_(x)  # sums in float64, and squares: in float32 they could overflow
+        s += wide.sum(0); ss += wide.square_().sum(0)
+        torch.maximum(top, wide.amax(0), out=top)
+    return part
+
 # %% ../nbs/05_engine.ipynb #0a6f6460
 def data_stats(
     src:RowSource, # The rows (this process's, when distributed), before origin is set
     reducer:Reducer=None, # How processes combine
     w:Tensor=None, # (n,) this process's weights, to check against the data's scale; None: no weights
 )->tuple: # (origin, variance): the (d,) mean, or 0 when the data sit near 0, in the working dtype; the features' mean variance
-    "The origin to measure the data from and the mean variance of its features, in one chunked pass, over all processes"
-    reducer, d = reducer or Reducer(), src.shape[1]
+    "The origin to measure the data from and the mean variance of its features, in one chunked pass on the passes' threads, over all processes"
+    reducer, (m, d), dev = reducer or Reducer(), src.shape, src.device
     first = src.read(0, 1)[0].double().clone()  # a point near the data (a copy: the reducer sums in place)
     shift = reducer.sum(first) / reducer.world
-    total = torch.zeros(3, d, dtype=torch.float64, device=src.device)  # count, sum, sum of squares
-    reach = torch.zeros(1, dtype=torch.float64, device=src.device)  # the largest |x - shift| of any entry
-    for a, b in row_chunks(len(src), max(1, 2**20 // d)):
-        x = src.read(a, b) - shift.to(src.dtype)
-        total += torch.stack([torch.full((d,), float(b - a), device=src.device), x.sum(0).double(),
-                              x.double().pow(2).sum(0)])  # squares in float64: in float32 they could overflow
-        reach = torch.maximum(reach, x.abs().amax().double())
-    weight = None if w is None else reducer.total(w.sum(dtype=torch.float64))
-    n, s, ss = reducer.sum(total)
+    rows, to = min(m, max(1, 2**18 // d)), shift.to(src.dtype)
+    tasks, bufs = task_ranges(m, rows, 16, cores()), {}  # bufs: each thread's, made for its first task (3 MB at most)
+    def work(i, t):
+        if t not in bufs: bufs[t] = tuple(torch.empty(rows, d, dtype=dt, device=dev) for dt in (src.dtype, torch.float64))
+        return stats_task(src, *tasks[i], to, bufs[t])
+    def fold(total, part):
+        if total is not None: total[:2] += part[:2]; torch.maximum(total[2], part[2], out=total[2])
+        return part if total is None else total
+    total = fold_tasks(work, len(tasks), pass_threads(m, dev, 1, d), fold)
+    reach, weight = total[2].max().sqrt()[None], None if w is None else reducer.total(w.sum(dtype=torch.float64))
+    total[2] = m  # the count, summed over processes with the rest
+    s, ss, n = reducer.sum(total)
     check_scale(reducer.gather(reach).max().item(), d, src.dtype, weight, n=int(n[0].item()))
     mean, var = shift + s / n, ss / n - (s / n) ** 2
     far = bool(mean.pow(2).sum() > 16 * var.sum())  # more than 4 times farther from 0 than spread

@@ -164,6 +164,10 @@ def fold_tasks(
     ahead:int=None, # Start no task this many places past the oldest unfinished one; None: no limit
 ): # The folded total
     "`in_tasks`, folding each result into a total in task order as soon as the tasks before it are done"
+    if min(threads, tasks) <= 1:  # one thread (or no task): the tasks in order, without the bookkeeping
+        total = None
+        for i in range(tasks): total = fold(total, work(i, 0))
+        return total
     state, held, todo, cv = dict(total=None, next=0, failed=False), {}, iter(range(tasks)), threading.Condition()
     def worker(t):
         while True:
