@@ -868,7 +868,8 @@ def kernel_potentials(
     def work(i, j):
         a, pots = i * rows, torch.empty(tp, dtype=torch.float64)
         b = min(a + rows, n)
-        x = data[a:b] if origin is None else torch.sub(data[a:b], origin, out=bufs.setdefault(j, data.new_empty(rows, d))[:b - a])
+        if origin is not None and j not in bufs: bufs[j] = data.new_empty(rows, d)  # made once, not per chunk
+        x = data[a:b] if origin is None else torch.sub(data[a:b], origin, out=bufs[j][:b - a])
         fn(*map(_ptr, (x, x2[a:b], cT, c2, None if closest is None else closest[a:b], None if w is None else w[a:b])),
            b - a, d, tp, t, _ptr(out[a:b]), out.stride(0), _ptr(pots))
         return pots[:t]
