@@ -573,11 +573,11 @@ def stats_task(
     bufs:tuple, # (rows, d) buffers in the working dtype and in float64, as long as a chunk
 )->Tensor: # (3, d) float64: each feature's sum and sum of squares of the rows less `to`, and its largest square
     "One task of `data_stats`: its rows a chunk at a time, in `bufs` (fresh tensors would cost a page fault per page)"
-    part, (x32, x64) = torch.zeros(3, len(to), dtype=torch.float64, device=to.device), bufs
+    part, (xs, wides) = torch.zeros(3, len(to), dtype=torch.float64, device=to.device), bufs
     s, ss, top = part[0], part[1], part[2]
-    for a, b in row_chunks(hi - lo, len(x32)):
-        x = torch.sub(src.take(slice(lo + a, lo + b), out=x32[:b - a]), to, out=x32[:b - a])  # read into x32 if copied
-        wide = x64[:b - a].copy_(x)  # sums in float64, and squares: in float32 they could overflow
+    for a, b in row_chunks(hi - lo, len(xs)):
+        x = torch.sub(src.take(slice(lo + a, lo + b), out=xs[:b - a]), to, out=xs[:b - a])  # read into xs if copied
+        wide = wides[:b - a].copy_(x)  # sums in float64, and squares: in float32 they could overflow
         s += wide.sum(0); ss += wide.square_().sum(0)
         torch.maximum(top, wide.amax(0), out=top)
     return part
