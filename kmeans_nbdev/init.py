@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['check_weights', 'check_seeding', 'random_centroids', 'sample_by_weight', 'first_index', 'cores', 'torch_serial',
-           'pass_threads', 'in_threads', 'in_tasks', 'fold_tasks', 'check_trials', 'trial_potentials',
+           'pass_threads', 'in_threads', 'in_tasks', 'fold_tasks', 'check_trials', 'shifted_rows', 'trial_potentials',
            'initialize_centroids', 'local_trials', 'kmeans_plusplus']
 
 # %% ../nbs/02_init.ipynb #986afb1d
@@ -204,6 +204,14 @@ def check_trials(
     for name, v in dict(closest=closest, w=w, x2=x2).items():
         if v is not None and v.shape != (n,): raise ValueError(f"{name} must have shape ({n},), got {tuple(v.shape)}")
 
+# %% ../nbs/02_init.ipynb #1dcecfa5
+def shifted_rows(
+    d:int, # Features
+    most:int=2**15, # Rows per chunk without a copy
+)->int: # Rows per chunk when each chunk is copied minus an origin
+    "Rows of `d` features whose copy stays within 4 MB in float32 (at least 1024), and at most `most`"
+    return min(most, max(1024, 2**20 // d))
+
 # %% ../nbs/02_init.ipynb #d621ff56
 def trial_potentials(
     data:Tensor, # (n, d) points
@@ -217,7 +225,7 @@ def trial_potentials(
 )->Tensor: # (t,) float64 potential, the weighted sum of D², with each candidate added
     "The potential with each of `trials` added to the centroids, computed chunk by chunk into `out`"
     check_trials(data, trials, closest, out, w, x2)
-    rows = rows or (2**15 if origin is None else min(2**15, max(1024, 2**20 // data.shape[1])))
+    rows = rows or (2**15 if origin is None else shifted_rows(data.shape[1]))
     c, starts = trials if origin is None else trials - origin, range(0, len(data), rows)
     def work(i, t):
         s = starts[i]

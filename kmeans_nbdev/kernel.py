@@ -16,7 +16,7 @@ from torch import Tensor
 from fastcore.basics import patch
 from .inputs import RowSource, TensorSource
 from .engine import Partial
-from .init import first_index, local_trials, kmeans_plusplus, trial_potentials, pass_threads, in_tasks, check_trials, check_seeding
+from .init import first_index, local_trials, kmeans_plusplus, trial_potentials, pass_threads, in_tasks, check_trials, check_seeding, shifted_rows
 from .distance import sq_norms
 
 # %% ../nbs/05a_kernel.ipynb #e402a1eb
@@ -858,7 +858,7 @@ def kernel_potentials(
         return trial_potentials(data, trials, closest, out, w, x2, origin)
     fn, c = getattr(load_kernel(), f'km_trials_{_SUFFIX[dtype]}'), trials.to(dtype)
     if origin is not None:  # chunks copied minus the origin, at most 4 MB in float32, as trial_potentials does
-        origin, rows = origin.to(dtype), min(rows, max(1024, 2**20 // d))
+        origin, rows = origin.to(dtype), shifted_rows(d, rows)
         c = c - origin
     cT, c2 = padded_centroids(c)  # -2cᵀ and |c|², padded to a register's width (the padding's lanes are never written out)
     tp = len(c2)
