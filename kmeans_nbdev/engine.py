@@ -571,15 +571,16 @@ def stats_task(
     hi:int, # The row after its last
     to:Tensor, # (d,) the point subtracted from each row first, in the working dtype
     bufs:tuple, # (rows, d) buffers in the working dtype and in float64, as long as a chunk
-)->Tensor: # (3, d) float64: each feature's sum and sum of squares of the rows less `to`, and its largest square
+)->Tensor: # (3, d) float64: each feature's sum and sum of squares of the rows less `to`, and its largest magnitude
     "One task of `data_stats`: its rows a chunk at a time, in `bufs` (fresh tensors would cost a page fault per page)"
     part, (xs, wides) = torch.zeros(3, len(to), dtype=torch.float64, device=to.device), bufs
     s, ss, top = part[0], part[1], part[2]
     for a, b in row_chunks(hi - lo, len(xs)):
         x = torch.sub(src.take(slice(lo + a, lo + b), out=xs[:b - a]), to, out=xs[:b - a])  # read into xs if copied
         wide = wides[:b - a].copy_(x)  # sums in float64, and squares: in float32 they could overflow
-        s += wide.sum(0); ss += wide.square_().sum(0)
-        torch.maximum(top, wide.amax(0), out=top)
+        s += wide.sum(0)
+        torch.maximum(top, wide.abs_().amax(0), out=top)  # |x|, not x²: a square can underflow to 0 or overflow
+        ss += wide.square_().sum(0)
     return part
 
 # %% ../nbs/05_engine.ipynb #0a6f6460
@@ -593,15 +594,15 @@ def data_stats(
     first = src.read(0, 1)[0].double().clone()  # a point near the data (a copy: the reducer sums in place)
     shift = reducer.sum(first) / reducer.world
     rows, to = min(m, max(1, 2**18 // d)), shift.to(src.dtype)
-    tasks, bufs = task_ranges(m, rows, 16, cores()), {}  # bufs: each thread's, made for its first task (3 MB at most)
-    def work(i, t):
+    tasks, bufs = list(row_chunks(m, rows)), {}  # a chunk each: the sums' order doesn't depend on the threads
+    def work(i, t):  # thread t's buffers are made for its first chunk: 3 MB at most
         if t not in bufs: bufs[t] = tuple(torch.empty(rows, d, dtype=dt, device=dev) for dt in (src.dtype, torch.float64))
         return stats_task(src, *tasks[i], to, bufs[t])
     def fold(total, part):
         if total is not None: total[:2] += part[:2]; torch.maximum(total[2], part[2], out=total[2])
         return part if total is None else total
     total = fold_tasks(work, len(tasks), pass_threads(m, dev, 1, d), fold)
-    reach, weight = total[2].max().sqrt()[None], None if w is None else reducer.total(w.sum(dtype=torch.float64))
+    reach, weight = total[2].max()[None], None if w is None else reducer.total(w.sum(dtype=torch.float64))
     total[2] = m  # the count, summed over processes with the rest
     s, ss, n = reducer.sum(total)
     check_scale(reducer.gather(reach).max().item(), d, src.dtype, weight, n=int(n[0].item()))

@@ -146,7 +146,7 @@ def all_finite(
     "Whether every entry is finite, one chunk at a time (a chunk's largest magnitude is NaN or inf if any entry is)"
     if src.integers: return True  # nothing to read
     buf = None
-    for start, stop in row_chunks(len(src), chunk_bytes // max(1, src.shape[1] * 8)):
+    for start, stop in row_chunks(len(src), max(1, chunk_bytes // max(1, src.shape[1] * 8))):  # a row at least
         x = src.raw(slice(start, stop))
         if buf is None: buf = torch.empty_like(x)
         if not torch.isfinite(torch.abs(x, out=buf[:len(x)]).amax()): return False
