@@ -571,7 +571,7 @@ def stats_task(
     hi:int, # The row after its last
     to:Tensor, # (d,) the point subtracted from each row first, in the working dtype
     bufs:tuple, # (rows, d) buffers in the working dtype and in float64, as long as a chunk
-)->Tensor: # (3, d) float64: each feature's sum and sum of squares of the rows less `to`, and its largest magnitude
+)->Tensor: # (3, d) float64: each feature's sum and sum of squares of the rows minus that point, and its largest magnitude
     "One task of `data_stats`: its rows a chunk at a time, in `bufs` (fresh tensors would cost a page fault per page)"
     part, (xs, wides) = torch.zeros(3, len(to), dtype=torch.float64, device=to.device), bufs
     s, ss, top = part[0], part[1], part[2]
