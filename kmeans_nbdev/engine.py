@@ -567,21 +567,18 @@ def check_scale(
 # %% ../nbs/05_engine.ipynb #44a05162
 def stats_task(
     src:RowSource, # The rows
-    lo:int, # The task's first row
+    lo:int, # The chunk's first row
     hi:int, # The row after its last
     to:Tensor, # (d,) the point subtracted from each row first, in the working dtype
-    bufs:tuple, # (rows, d) buffers in the working dtype and in float64, as long as a chunk
+    bufs:tuple, # (rows, d) buffers in the working dtype and in float64, at least hi - lo rows
 )->Tensor: # (3, d) float64: each feature's sum and sum of squares of the rows minus that point, and its largest magnitude
-    "One task of `data_stats`: its rows a chunk at a time, in `bufs` (fresh tensors would cost a page fault per page)"
-    part, (xs, wides) = torch.zeros(3, len(to), dtype=torch.float64, device=to.device), bufs
-    s, ss, top = part[0], part[1], part[2]
-    for a, b in row_chunks(hi - lo, len(xs)):
-        x = torch.sub(src.take(slice(lo + a, lo + b), out=xs[:b - a]), to, out=xs[:b - a])  # read into xs if copied
-        wide = wides[:b - a].copy_(x)  # sums in float64, and squares: in float32 they could overflow
-        s += wide.sum(0)
-        torch.maximum(top, wide.abs_().amax(0), out=top)  # |x|, not x²: a square can underflow to 0 or overflow
-        ss += wide.square_().sum(0)
-    return part
+    "One task of `data_stats`: a chunk of rows, worked on in `bufs` (fresh tensors would cost a page fault per page)"
+    x, wide = (b[:hi - lo] for b in bufs)
+    x = torch.sub(src.take(slice(lo, hi), out=x), to, out=x)  # the rows are read into x where they need a copy
+    wide.copy_(x)  # sums in float64, and squares: in float32 they could overflow
+    s = wide.sum(0)
+    top = wide.abs_().amax(0)  # |x|, not x²: a square can underflow to 0 or overflow
+    return torch.stack([s, wide.square_().sum(0), top])
 
 # %% ../nbs/05_engine.ipynb #0a6f6460
 def data_stats(
@@ -599,8 +596,8 @@ def data_stats(
         if t not in bufs: bufs[t] = tuple(torch.empty(rows, d, dtype=dt, device=dev) for dt in (src.dtype, torch.float64))
         return stats_task(src, *tasks[i], to, bufs[t])
     def fold(total, part):
-        if total is not None: total[:2] += part[:2]; torch.maximum(total[2], part[2], out=total[2])
-        return part if total is None else total
+        if total is None: return part
+        total[:2] += part[:2]; torch.maximum(total[2], part[2], out=total[2]); return total
     total = fold_tasks(work, len(tasks), pass_threads(m, dev, 1, d), fold)
     reach, weight = total[2].max()[None], None if w is None else reducer.total(w.sum(dtype=torch.float64))
     total[2] = m  # the count, summed over processes with the rest
