@@ -591,7 +591,7 @@ def data_stats(
     first = src.read(0, 1)[0].double().clone()  # a point near the data (a copy: the reducer sums in place)
     shift = reducer.sum(first) / reducer.world
     rows, to = min(m, max(1, 2**18 // d)), shift.to(src.dtype)
-    tasks, bufs = list(row_chunks(m, rows)), {}  # a chunk each: the sums' order doesn't depend on the threads
+    tasks, bufs = row_chunks(m, rows), {}  # a chunk each: the sums' order doesn't depend on the threads
     def work(i, t):  # thread t's buffers are made for its first chunk: 3 MB at most
         if t not in bufs: bufs[t] = tuple(torch.empty(rows, d, dtype=dt, device=dev) for dt in (src.dtype, torch.float64))
         return stats_task(src, *tasks[i], to, bufs[t])

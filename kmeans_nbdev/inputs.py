@@ -26,10 +26,11 @@ def as_tensor(
 # %% ../nbs/04_inputs.ipynb #40eb114f
 def row_chunks(
     n:int, # Rows in all
-    size:int, # Rows per chunk
+    size:int, # Rows per chunk (at least one, however small a budget made it)
 )->list: # (start, stop) of each chunk
     "Split `range(n)` into consecutive blocks of `size` rows"
-    return [(start, min(start + size, n)) for start in range(0, n, max(1, size))]
+    size = max(1, size)
+    return [(start, min(start + size, n)) for start in range(0, n, size)]
 
 # %% ../nbs/04_inputs.ipynb #a6221720
 def working_dtype(
@@ -146,7 +147,7 @@ def all_finite(
     "Whether every entry is finite, one chunk at a time (a chunk's largest magnitude is NaN or inf if any entry is)"
     if src.integers: return True  # nothing to read
     buf = None
-    for start, stop in row_chunks(len(src), max(1, chunk_bytes // max(1, src.shape[1] * 8))):  # a row at least
+    for start, stop in row_chunks(len(src), chunk_bytes // max(1, src.shape[1] * 8)):
         x = src.raw(slice(start, stop))
         if buf is None: buf = torch.empty_like(x)
         if not torch.isfinite(torch.abs(x, out=buf[:len(x)]).amax()): return False
