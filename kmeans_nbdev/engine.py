@@ -476,7 +476,7 @@ def gaps(self:BoundedPass, centroids:Tensor)->tuple:
     "The centroids' rounding slack, and half the distance from each centroid to the nearest other one"
     (k, d), c = centroids.shape, centroids.double()
     half = torch.empty(k, dtype=torch.float64, device=c.device)
-    threads = self.threads if k * k * d >= 2**20 else 1  # at k=1024, d=768: 50 ms in one thread, a step's 5%
+    threads = self.threads if k * k * d >= 2**20 else 1  # at k=1024, d=768: tens of ms in one thread, a few % of a step
     parts = list(row_chunks(k, -(-k // threads)))
     def work(i, t):  # centroids a:b against all of them
         a, b = parts[i]
