@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 import torch
 from torch import Tensor
-from .distance import calculate_distances, sq_norms, check_points
+from .distance import calculate_distances, sq_norms, check_points, check_reach
 
 # %% ../nbs/02_init.ipynb #c8e94771
 def check_weights(
@@ -246,7 +246,8 @@ def initialize_centroids(
     origin:Tensor=None, # (d,) a point near the data to measure distances from (see trial_potentials)
 )->Tensor: # (k, d) rows of data
     "Farthest-point seeding: a random first point, then each time the point farthest from all chosen so far"
-    check_seeding(data, k, generator, sample_weight)
+    check_seeding(data, k, generator, sample_weight); check_reach(data, origin)
+    data = data.detach()  # no autograd history through the seeding's in-place work
     idx = [first_index(len(data), generator, sample_weight, data.device)]
     x2, out = sq_norms(data, origin), data.new_empty(len(data), 1)
     trial_potentials(data, data[idx[0]], None, out, x2=x2, origin=origin)
@@ -264,7 +265,10 @@ def local_trials(
     n_local_trials:int=None, # Candidates per centroid, if the caller chose
 )->int: # Candidates per centroid
     "Candidates per centroid in greedy k-means++: `n_local_trials`, else 2 + floor(ln k), as scikit-learn takes"
-    return n_local_trials or 2 + int(math.log(k))
+    if n_local_trials is None: return 2 + int(math.log(k))
+    if isinstance(n_local_trials, bool) or not isinstance(n_local_trials, numbers.Integral) or n_local_trials < 1:
+        raise ValueError(f"n_local_trials must be an int >= 1 or None, got {n_local_trials!r}")
+    return int(n_local_trials)
 
 # %% ../nbs/02_init.ipynb #5b614660
 def kmeans_plusplus(
@@ -277,8 +281,9 @@ def kmeans_plusplus(
     potentials=trial_potentials, # What scores the candidates: called with the arguments trial_potentials takes
 )->Tensor: # (k, d) rows of data
     "Greedy k-means++ seeding: each centroid is the best of a few candidates drawn with probability in proportion to weight × D²"
-    check_seeding(data, k, generator, sample_weight)
-    w, n, t = sample_weight, len(data), local_trials(k, n_local_trials)
+    check_seeding(data, k, generator, sample_weight); check_reach(data, origin)
+    data, w = data.detach(), None if sample_weight is None else sample_weight.detach().to(data.dtype)  # weights in the data's dtype, as scikit-learn's
+    n, t = len(data), local_trials(k, n_local_trials)
     with torch_serial():  # PyTorch single-threaded between the passes (see above)
         idx = [first_index(n, generator, w, data.device)]
         x2, out = sq_norms(data, origin), data.new_empty(n, t)

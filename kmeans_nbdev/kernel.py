@@ -17,7 +17,7 @@ from fastcore.basics import patch
 from .inputs import RowSource, TensorSource
 from .engine import Partial
 from .init import first_index, local_trials, kmeans_plusplus, trial_potentials, pass_threads, in_tasks, check_trials, check_seeding, shifted_rows
-from .distance import sq_norms
+from .distance import sq_norms, check_reach
 
 # %% ../nbs/05a_kernel.ipynb #e402a1eb
 KERNEL_TEMPLATE = r"""
@@ -891,7 +891,8 @@ def kernel_plusplus(
         return kmeans_plusplus(data, k, generator, sample_weight, n_local_trials, origin)
     if d > 8 or n > 2**16:  # every candidate's scores from the kernel, a chunk of rows per call (a view with gaps: PyTorch's, not a copy of the data)
         return kmeans_plusplus(data, k, generator, sample_weight, n_local_trials, origin, kernel_potentials)
-    check_seeding(data, k, generator, sample_weight)  # as kmeans_plusplus does first
+    check_seeding(data, k, generator, sample_weight); check_reach(data, origin)  # as kmeans_plusplus does first
+    data = data.detach()
     t, x = local_trials(k, n_local_trials), data.contiguous()
     w = None if w is None else w.to(dtype).contiguous()
     idx = torch.empty(k, dtype=torch.long)

@@ -10,7 +10,7 @@ __all__ = ['assign_centroids', 'relocate_empty_clusters', 'centroid_means', 'upd
 import numbers
 import torch
 from torch import Tensor
-from .distance import calculate_distances, check_points
+from .distance import calculate_distances, check_points, check_reach
 from .init import check_weights
 
 # %% ../nbs/03_lloyd.ipynb #4f56f154
@@ -56,9 +56,11 @@ def update_centroids(
 )->Tensor: # (k, d) new centroids: always k of them, never NaN
     "Move each centroid to the (weighted) mean of its points; an empty cluster takes the point farthest from its centroid"
     labels, k = centroid_assignments, len(centroids)
-    if labels.shape != (len(data),) or labels.is_floating_point() or (len(labels) and not 0 <= labels.min() <= labels.max() < k):
+    check_points(centroids, 'centroids', like=check_points(data), like_name='data')
+    check_weights(sample_weight, len(data))
+    if not isinstance(labels, Tensor) or labels.shape != (len(data),) or labels.is_floating_point() or (len(labels) and not 0 <= labels.min() <= labels.max() < k):
         raise ValueError(f"centroid_assignments must be {len(data)} integer labels from 0 to {k - 1}")
-    w = torch.ones(len(data), dtype=data.dtype, device=data.device) if sample_weight is None else sample_weight
+    w = torch.ones(len(data), dtype=data.dtype, device=data.device) if sample_weight is None else sample_weight.to(data.dtype)
     counts = torch.zeros(len(centroids), dtype=data.dtype, device=data.device).index_add_(0, centroid_assignments, w)
     sums = torch.zeros_like(centroids).index_add_(0, centroid_assignments, data * w[:, None])
     if (counts == 0).any():
@@ -121,18 +123,22 @@ def lloyd(
     tol:float=1e-4, # Stop once the summed squared centroid shift is at most this
     sample_weight:Tensor=None, # (n,) weight of each point; None weighs all equally
     callback=None, # Called as callback(step, centroids, labels) after each step
+    origin:Tensor=None, # (d,) the point distances are measured from; None: the data's mean
 )->tuple: # (centroids, labels, inertia, n_iter)
     "Run Lloyd's algorithm from `centroids` until no label changes, the shift is at most `tol`, or `max_iter` steps"
     check_points(centroids, 'centroids', like=check_points(data, finite=True), like_name='data', finite=True)
     check_int('max_iter', max_iter); check_number('tol', tol)
     check_weights(sample_weight, len(data))
-    labels, settled = None, False
+    if origin is None: origin = data.mean(0, dtype=torch.float64)  # see below
+    check_reach(data, origin); check_reach(centroids, origin, 'centroids')
+    origin = origin.to(data.dtype)
+    x, centroids, labels, settled = data - origin, centroids - origin, None, False  # a copy, measured from origin
     for step in range(1, max_iter + 1):
-        new_labels = assign_centroids(centroids, data)
-        new = update_centroids(new_labels, data, centroids, sample_weight)
+        new_labels = assign_centroids(centroids, x)
+        new = update_centroids(new_labels, x, centroids, sample_weight)
         settled = labels is not None and torch.equal(new_labels, labels)
         shift, centroids, labels = centroid_shift(centroids, new), new, new_labels
-        if callback is not None: callback(step, centroids, labels)
+        if callback is not None: callback(step, centroids + origin, labels)
         if settled or shift <= tol: break
-    if not settled: labels = assign_centroids(centroids, data)
-    return centroids, labels, calculate_inertia(data, centroids, labels, sample_weight), step
+    if not settled: labels = assign_centroids(centroids, x)
+    return centroids + origin, labels, calculate_inertia(x, centroids, labels, sample_weight), step
