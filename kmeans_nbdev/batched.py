@@ -65,9 +65,9 @@ def nearest(self:BatchedPass,
 )->tuple: # (x, mins, labels): the rows, each one's squared distance to its nearest centroid, and that centroid
     "`(x, squared distance to the nearest centroid, its index)` for rows `a:b` of problems `p`, centroids `c`"
     x = self.rows_of(p, a, b)
-    d2 = torch.baddbmm(sq_norms(x.flatten(0, 1)).view(len(p), -1, 1), x, c.transpose(1, 2), alpha=-2)
-    mins, labels = d2.add_(sq_norms(c.flatten(0, 1)).view(len(p), 1, -1)).min(2)
-    return x, mins.clamp_min_(0), labels
+    c2 = sq_norms(c.flatten(0, 1)).view(len(p), 1, -1).expand(-1, x.shape[1], -1)
+    mins, labels = torch.baddbmm(c2, x, c.transpose(1, 2), alpha=-2).min(2)  # |x|² left out: it doesn't change the nearest,
+    return x, mins.add_(sq_norms(x.flatten(0, 1)).view(len(p), -1)).clamp_min_(0), labels  # and would round far rows' away
 
 # %% ../nbs/09a_batched.ipynb #4a5b75e5
 @patch

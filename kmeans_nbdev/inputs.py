@@ -166,6 +166,8 @@ def _tensor_source(X:Tensor, name:str, device)->RowSource:
     if X.device.type == 'meta': raise ValueError(f"{name} is on the 'meta' device, which holds no values")
     _check_shape(X.shape, name)
     X = X.detach()
+    if X.dtype in (torch.uint16, torch.uint32, torch.uint64): X = X.to(torch.int64 if X.dtype != torch.uint64 else torch.float64)  # few ops for these
+    if X.is_floating_point() and X.element_size() == 1: X = X.float()  # float8: next to no arithmetic in PyTorch
     if not X.is_floating_point(): X = X.to(torch.float32 if X.dtype == torch.bool else _int_float(max(X.amax().item(), -X.amin().item())))
     return _placed(X, device)
 

@@ -289,11 +289,11 @@ def _set_centers(self:KMeans, v):
     "Centroids set by hand: from now on `predict`, `transform` and `score` use them"
     if not hasattr(self, '_centers'): raise NotFittedError("cluster_centers_ can be set on a fitted model; to start a fit from given centroids, pass them as init")
     c = self._centers
-    try: t = (v if isinstance(v, Tensor) else torch.as_tensor(np.asarray(v))).to(c.device, c.dtype)
+    try: t = (v if isinstance(v, Tensor) else torch.as_tensor(np.asarray(v))).to(c.device, c.dtype, copy=True)  # ours: the caller's may change
     except (TypeError, ValueError, RuntimeError): raise TypeError(f"cluster_centers_ must be an array of numbers, got {type(v).__name__}") from None
     if t.shape != c.shape: raise ValueError(f"cluster_centers_ must have shape {tuple(c.shape)}, got {tuple(t.shape)}")
     if not torch.isfinite(t).all(): raise ValueError("cluster_centers_ contains NaN or infinity")
-    self._centers, self._centers_out = self._kept_centers(t), v
+    self._centers, self._centers_out = self._kept_centers(t), _as_output(t, torch.empty(0) if self._tensor_io else None)
 
 KMeans.cluster_centers_ = property(_get_centers, _set_centers)
 

@@ -290,8 +290,9 @@ def partial_fit(self:MiniBatchKMeans,
         pass_ = self._batches(src, w, g, seen, None)
         centers = run_lloyd(pass_, centers, 1, -1.)[0]
         self.n_steps_ += 1
-        self._set_fitted((centers + src.origin).to(src.data_dtype), None, pass_.batch_inertia, self.n_steps_, X,
-                         _origin=src.origin, _counts=pass_.seen, _generator=g, steps_=None)
+        dtype, origin = (src.data_dtype, src.origin) if first else (self._centers.dtype, self._origin)  # the model's stay
+        self._set_fitted((centers.to(origin.dtype) + origin).to(dtype), None, pass_.batch_inertia, self.n_steps_, X,
+                         _origin=origin, _counts=pass_.seen, _generator=g, steps_=None)
         if self.compute_labels: self._label_all(src, w, X)
     return self
 
