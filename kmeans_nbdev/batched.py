@@ -194,7 +194,8 @@ def _check(self:BatchedKMeans,
     reach = (X.amax(1).double() - X.amin(1).double()).amax().item()  # the widest any feature of a problem spans
     check_scale(reach, X.shape[2], working_dtype(X.dtype), n=X.shape[1])
     if w is not None:
-        w = torch.as_tensor(w)
+        try: w = torch.as_tensor(w)
+        except (TypeError, ValueError, RuntimeError): raise TypeError(f"sample_weight must be an array of numbers, got {type(w).__name__}") from None
         check_weights(w, X.shape[:2])  # the seedings' checks, a row per problem
         w = w.to(X.device, torch.float64)
         check_scale(reach, X.shape[2], working_dtype(X.dtype), weight=w.sum(1).max().item())

@@ -6,6 +6,7 @@
 __all__ = ['as_generator', 'sample', 'make_clusters', 'plot_centroid', 'plot_data', 'plot_clusters']
 
 # %% ../nbs/00_data.ipynb #a185224d
+import math, numbers
 import numpy as np
 import torch
 from torch import Tensor
@@ -54,8 +55,11 @@ def make_clusters(
 )->tuple: # (centroids, data), shapes (n_clusters, n_features) and (n_clusters*n_samples, n_features)
     "Draw `n_clusters` random centroids and `n_samples` normally distributed points around each"
     for name,v in dict(n_clusters=n_clusters, n_samples=n_samples, n_features=n_features).items():
-        if not isinstance(v, int) or v < 1: raise ValueError(f"{name} must be a positive int, got {v!r}")
-    if not variance > 0: raise ValueError(f"variance must be positive, got {variance!r}")
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1: raise ValueError(f"{name} must be a positive int, got {v!r}")
+    real = lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+    if not (real(spread) and spread >= 0): raise ValueError(f"spread must be a finite number >= 0, got {spread!r}")
+    if not (real(variance) and variance > 0): raise ValueError(f"variance must be a finite positive number, got {variance!r}")
+    n_clusters, n_samples, n_features = int(n_clusters), int(n_samples), int(n_features)
     g = as_generator(seed, name='seed')
     centroids = torch.rand(n_clusters, n_features, generator=g) * 2 * spread - spread
     covariance = torch.eye(n_features) * variance

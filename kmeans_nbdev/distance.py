@@ -28,6 +28,7 @@ def check_points(
 )->Tensor: # x, unchanged
     "Raise a clear error unless `x` is an (n, d) floating-point tensor (matching `like`), n and d at least 1"
     if not isinstance(x, Tensor): raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__} (torch.as_tensor converts it)")
+    if x.layout != torch.strided or x.is_meta: raise TypeError(f"{name} must be a dense tensor with values, got layout {x.layout} on {x.device} (.to_dense() converts a sparse one)")
     if x.ndim != 2 or 0 in x.shape: raise ValueError(f"{name} must be 2-D, (n, d) with n and d at least 1, got shape {tuple(x.shape)}")
     if not x.is_floating_point(): raise TypeError(f"{name} must hold floating-point numbers, got {x.dtype} (.float() converts it)")
     if like is not None and x.shape[1] != like.shape[1]: raise ValueError(f"{name} has {x.shape[1]} feature(s), but {like_name} have {like.shape[1]}")

@@ -6,7 +6,7 @@
 __all__ = ['SEEDINGS', 'ALGORITHMS', 'WAIVED', 'KMeans', 'check_device', 'bounds_pay', 'AutoPass']
 
 # %% ../nbs/06_kmeans.ipynb #98c9093e
-import math, warnings
+import math, os, warnings
 from collections.abc import Callable
 import numpy as np
 import torch
@@ -378,6 +378,7 @@ def save(self:KMeans,
 ):
     "Save the fitted model to `path`"
     check_is_fitted(self)
+    if isinstance(path, (str, os.PathLike)) and os.path.isdir(path): raise IsADirectoryError(f"{path} is a folder: give a file's path to save to")
     torch.save(dict(format='kmeans_nbdev', version=2, kind=type(self).__name__,
                     params={k: _simple(v) for k, v in self.get_params().items()}, state=self._state()), path)
 
