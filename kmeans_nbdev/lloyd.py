@@ -129,7 +129,7 @@ def lloyd(
     check_points(centroids, 'centroids', like=check_points(data, finite=True), like_name='data', finite=True)
     check_int('max_iter', max_iter); check_number('tol', tol)
     check_weights(sample_weight, len(data))
-    if origin is None: origin = data.mean(0, dtype=torch.float64)  # see below
+    origin = data.mean(0, dtype=torch.float64) if origin is None else torch.as_tensor(origin).to(data.device)  # see below
     check_reach(data, origin); check_reach(centroids, origin, 'centroids')
     origin = origin.to(data.dtype)
     x, centroids, labels, settled = data - origin, centroids - origin, None, False  # a copy, measured from origin
