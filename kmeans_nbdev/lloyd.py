@@ -33,9 +33,12 @@ def relocate_empty_clusters(
     "Give each empty cluster one of the points farthest from their centroids, moving it out of its old cluster"
     empty = (counts == 0).nonzero()[:, 0]
     far = distances.topk(min(len(empty), len(distances))).indices
-    empty = empty[:len(far)]  # more empty clusters than points: the rest keep their centroids
-    sums.index_add_(0, centroid_assignments[far], -data[far] * w[far, None])
-    counts.index_add_(0, centroid_assignments[far], -w[far])
+    empty, old = empty[:len(far)], centroid_assignments[far]  # more empty clusters than points: the rest keep their centroids
+    taken, before = torch.bincount(old, minlength=len(counts)), counts.clone()  # points each cluster gives up, its weight before
+    sums.index_add_(0, old, -data[far] * w[far, None])
+    counts.index_add_(0, old, -w[far])
+    gone = (taken > 0) & (counts <= 4 * taken * torch.finfo(counts.dtype).eps * before)  # only rounding left: it gave up every point
+    sums[gone], counts[gone] = 0, 0
     sums[empty], counts[empty] = data[far] * w[far, None], w[far]
 
 # %% ../nbs/03_lloyd.ipynb #6e7a4aba
