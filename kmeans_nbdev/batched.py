@@ -138,15 +138,16 @@ def finish(self:BatchedPass,
     settled:bool, # Whether the loop ended with no label changing (not used: each problem keeps its own)
 )->tuple: # (labels, inertia): (B, n) labels, and each problem's inertia as a list of B floats
     "Final labels (relabelling the problems that stopped on `tol`) and each problem's inertia"
-    B, n, _ = self.X.shape
+    B, n, d = self.X.shape
     inertia = torch.zeros(B, dtype=torch.float64, device=self.device)
     every = torch.arange(B, device=self.device)
     for a, b in row_chunks(n, self.rows):
-        _, mins, lab = self.nearest(every, centroids, a, b)
+        x, _, lab = self.nearest(every, centroids, a, b)
         relabel = ~self.settled
         self.labels[relabel, a:b] = lab[relabel]
+        own = centroids.gather(1, self.labels[:, a:b, None].expand(-1, -1, d))  # each row's own centroid
         w = 1 if self.w is None else self.w[:, a:b].double()
-        inertia += (mins.double() * w).sum(1)
+        inertia += ((x - own).double().square_().sum(2) * w).sum(1)  # measured directly, as KMeans's is
     return self.labels, inertia.tolist()
 
 # %% ../nbs/09a_batched.ipynb #f3782a0b

@@ -350,9 +350,17 @@ class FullPass(Pass):
         return total.sums, total.counts, total.stats[1]
 
     def finish(self, centroids:Tensor, settled:bool)->tuple:
-        "Labels and inertia for the final centroids"
+        "Labels for the final centroids, and the inertia measured directly (see below)"
         if not settled: self.assign(centroids, update=False)
+        self.inertia = self.measured_inertia(centroids)
         return self.labels, self.inertia
+
+# %% ../nbs/05_engine.ipynb #711af507
+@patch
+def measured_inertia(self:Pass, centroids:Tensor)->Tensor:
+    "The (weighted) sum of each point's squared distance to its own centroid, measured directly (float64)"
+    d2 = self.own_distances(centroids)
+    return d2.sum() if self.w is None else d2 @ self.w.double()
 
 # %% ../nbs/05_engine.ipynb #58fb7fb6
 @patch
@@ -552,8 +560,7 @@ def update(self:BoundedPass, sums:Tensor, counts:Tensor, centroids:Tensor, reduc
 def finish(self:BoundedPass, centroids:Tensor, settled:bool)->tuple:
     "The final labels, and the inertia measured directly"
     if not settled: self.bounded_assign(centroids)
-    d2 = self.own_distances(centroids)
-    return self.labels, d2.sum() if self.w is None else d2 @ self.w.double()
+    return self.labels, self.measured_inertia(centroids)
 
 # %% ../nbs/05_engine.ipynb #c8b5457a
 def check_scale(

@@ -311,7 +311,7 @@ def _new_data(self:KMeans, X, sample_weight=None)->tuple:
 def _labelled(self:KMeans, src:RowSource, w:Tensor=None)->FullPass:
     "A full pass that has labelled `src` with its nearest centroids (and measured the inertia)"
     pass_ = FullPass(src, self.n_clusters, w, kernel_ops(src) or TorchOps(), self.chunk_bytes)
-    with torch_serial(): pass_.assign(self._centers.to(src.dtype) - src.origin, update=False)
+    with torch_serial(): pass_.finish(self._centers.to(src.dtype) - src.origin, settled=False)
     return pass_
 
 # %% ../nbs/06_kmeans.ipynb #d298de08
