@@ -359,6 +359,8 @@ class FullPass(Pass):
 @patch
 def measured_inertia(self:Pass, centroids:Tensor)->Tensor:
     "The (weighted) sum of each point's squared distance to its own centroid, measured directly (float64)"
+    fused = getattr(self.ops, 'inertia', None)  # the ops' own, where it has one (the kernel's: see its notebook)
+    if fused is not None and (done := fused(self, centroids)) is not None: return done
     d2 = self.own_distances(centroids)
     return d2.sum() if self.w is None else d2 @ self.w.double()
 

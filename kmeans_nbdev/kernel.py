@@ -417,6 +417,21 @@ KM_TARGET void km_move_rows_$S(const $T *x, const $T *o, const int64_t *rows, co
     }
 }
 
+/* The inertia measured directly, as Pass.measured_inertia measures it: over rows i, w[i] (NULL: 1) times the squared
+   distance from row i of x (minus the origin o, NULL: none, in $T as the source's rows are read) to its own centroid,
+   c[labels[i]], each difference in $T, squared and summed in double. */
+KM_TARGET double km_own_inertia_$S(const $T *x, const $T *o, const int32_t *labels, const $T *c, const double *w,
+                                   int64_t m, int64_t d) {
+  double total = 0;
+  for (int64_t i = 0; i < m; i++) {
+    const $T *xi = x + i * d, *ci = c + (int64_t)labels[i] * d;
+    double s = 0;
+    for (int64_t f = 0; f < d; f++) { $T v = (o ? xi[f] - o[f] : xi[f]) - ci[f]; s += (double)v * v; }
+    total += w ? w[i] * s : s;
+  }
+  return total;
+}
+
 /* Hamerly's bounds need the two smallest distances of each row: each lane keeps its best and second best, then the
    second overall is the smallest of every lane's second and every other lane's best. x2 may be NULL. */
 static inline __attribute__((always_inline)) void two_rows_$S(const $T *tab, const $T *cT, const $T *c2, const $T *x,
@@ -617,7 +632,8 @@ _SIGNATURES = {  # each function the package calls, by its name less `km_` and t
     'plusplus':     ([_P] * 2 + [_I] * 4 + [_P] * 8, None),
     'hamerly_rows': ([_P] * 3 + [_I] * 3 + [_P] * 3 + [_D] + [_P] * 8, _I),
     'trials':       ([_P] * 6 + [_I] * 4 + [_P, _I, _P], None),
-    'move_rows':    ([_P] * 5 + [_I] * 2 + [_P] * 2, None)}
+    'move_rows':    ([_P] * 5 + [_I] * 2 + [_P] * 2, None),
+    'own_inertia':  ([_P] * 5 + [_I] * 2, _D)}
 
 def _exports(
     lib:Path, # A library just built
@@ -839,6 +855,21 @@ def steps(self:KernelOps,
             torch.empty(k, dtype=torch.float64))  # cT, c2, labels and a spare, sums, counts
     taken = ws['steps_fn'](*map(_ptr, (x, x2, w)), n, k, kp, d, *map(_ptr, (c, *work)), most, tol, _ptr(out))
     return taken, c, out
+
+# %% ../nbs/05a_kernel.ipynb #4698ccb6
+@patch
+def inertia(self:KernelOps,
+    p, # A pass that has labelled its rows
+    centroids:Tensor, # (k, d) centroids, in the source's frame
+)->Tensor: # float64 inertia of p's rows, or None where the kernel can't read the rows itself or the labels aren't int32
+    "As `Pass.measured_inertia`, each task's rows in one call of the kernel, the tasks' sums added in task order"
+    x, o = self.rows_of(p)
+    if x is None or p.labels.dtype != torch.int32 or centroids.dtype != x.dtype: return None
+    c, w, fn = centroids.contiguous(), None if p.w is None else p.w.double().contiguous(), getattr(load_kernel(), f'km_own_inertia_{_SUFFIX[x.dtype]}')
+    def work(i, t):
+        a, b = p.tasks[i]
+        return fn(*map(_ptr, (x[a:b], o, p.labels[a:b], c, None if w is None else w[a:b])), b - a, x.shape[1])
+    return torch.tensor(sum(in_tasks(work, len(p.tasks), p.threads)), dtype=torch.float64)
 
 # %% ../nbs/05a_kernel.ipynb #4abd47d6
 def kernel_potentials(
