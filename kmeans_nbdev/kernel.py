@@ -865,7 +865,8 @@ def inertia(self:KernelOps,
     "As `Pass.measured_inertia`, each task's rows in one call of the kernel, the tasks' sums added in task order"
     x, o = self.rows_of(p)
     if x is None or p.labels.dtype != torch.int32 or centroids.dtype != x.dtype: return None
-    c, w, fn = centroids.contiguous(), None if p.w is None else p.w.double().contiguous(), getattr(load_kernel(), f'km_own_inertia_{_SUFFIX[x.dtype]}')
+    c, w = centroids.contiguous(), None if p.w is None else p.w.double().contiguous()
+    fn = getattr(load_kernel(), f'km_own_inertia_{_SUFFIX[x.dtype]}')
     def work(i, t):
         a, b = p.tasks[i]
         return fn(*map(_ptr, (x[a:b], o, p.labels[a:b], c, None if w is None else w[a:b])), b - a, x.shape[1])
