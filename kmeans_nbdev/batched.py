@@ -62,12 +62,12 @@ def nearest(self:BatchedPass,
     c:Tensor, # (len(p), k, d) their centroids
     a:int, # First row
     b:int, # Row after the last
-)->tuple: # (x, mins, labels): the rows, each one's squared distance to its nearest centroid, and that centroid
-    "`(x, squared distance to the nearest centroid, its index)` for rows `a:b` of problems `p`, centroids `c`"
+)->tuple: # (x, labels): the rows, and the index of each one's nearest centroid
+    "`(x, index of the nearest centroid)` for rows `a:b` of problems `p`, centroids `c`"
     x = self.rows_of(p, a, b)
     c2 = sq_norms(c.flatten(0, 1)).view(len(p), 1, -1).expand(-1, x.shape[1], -1)
-    mins, labels = torch.baddbmm(c2, x, c.transpose(1, 2), alpha=-2).min(2)  # |x|² left out: it doesn't change the nearest,
-    return x, mins.add_(sq_norms(x.flatten(0, 1)).view(len(p), -1)).clamp_min_(0), labels  # and would round far rows' away
+    # |x|² left out: it doesn't change which centroid is nearest, and added in, a far row's distances would round away
+    return x, torch.baddbmm(c2, x, c.transpose(1, 2), alpha=-2).argmin(2)
 
 # %% ../nbs/09a_batched.ipynb #4a5b75e5
 @patch
@@ -80,7 +80,7 @@ def assign(self:BatchedPass,
     counts = torch.zeros(B, self.k, dtype=torch.float64, device=self.device)
     self.changed = torch.zeros(len(p), dtype=torch.int64, device=self.device)
     for a, b in row_chunks(n, self.rows):
-        x, _, lab = self.nearest(p, centroids[p], a, b)
+        x, lab = self.nearest(p, centroids[p], a, b)
         self.changed += (lab != self.labels[p, a:b]).sum(1)
         self.labels[p, a:b] = lab
         w = torch.ones(lab.shape, dtype=torch.float64, device=self.device) if self.w is None else self.w[p, a:b].double()
@@ -142,7 +142,7 @@ def finish(self:BatchedPass,
     inertia = torch.zeros(B, dtype=torch.float64, device=self.device)
     every = torch.arange(B, device=self.device)
     for a, b in row_chunks(n, self.rows):
-        x, _, lab = self.nearest(every, centroids, a, b)
+        x, lab = self.nearest(every, centroids, a, b)
         relabel = ~self.settled
         self.labels[relabel, a:b] = lab[relabel]
         own = centroids.gather(1, self.labels[:, a:b, None].expand(-1, -1, d))  # each row's own centroid
@@ -278,4 +278,4 @@ def predict(self:BatchedKMeans,
     p = BatchedPass(X, self.n_clusters)
     p.origin = self._origin
     c = self.cluster_centers_.to(p.dtype) - self._origin[:, None]
-    return torch.cat([p.nearest(torch.arange(len(X), device=X.device), c, a, b)[2] for a, b in row_chunks(X.shape[1], p.rows)], 1)
+    return torch.cat([p.nearest(torch.arange(len(X), device=X.device), c, a, b)[1] for a, b in row_chunks(X.shape[1], p.rows)], 1)
