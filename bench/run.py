@@ -191,7 +191,7 @@ def defaults_case(name, X, k, repeat=1, libs=None):
     order, best = [lib for lib in runs if not libs or lib in libs], {}
     # A short fit is timed `repeat` times in each of 5 rounds, the libraries taking turns (in alternating order), so
     # that every best comes from the same seconds: best of 20 back to back spans some 40 ms, and on this machine one
-    # such window may take half as long again as another.
+    # such window has taken a third as long again as another.
     for r in range(5 if repeat > 1 else 1):
         for lib in order if r % 2 == 0 else order[::-1]:
             for _ in range(repeat):
@@ -360,7 +360,7 @@ CASES = [  # name, n, d, k, dtype, i1, i2, repeat, reps
     ('200k×32, k=64, float64', 200_000, 32, 64, torch.float64, 2, 12, 10, 1),
     ('1M×64, k=256', 1_000_000, 64, 256, torch.float32, 1, 4, 4, 1),
     ('100k×768, k=1024 (embeddings)', 100_000, 768, 1024, torch.float32, 1, 3, 4, 1),
-    ('5M×8, k=16', 5_000_000, 8, 16, torch.float32, 1, 21, 3, 1),  # sklearn's ~1 s of fixed cost varies by more than 4 of its steps: 20 steps apart (with 10, its step once came out at well under its usual time)
+    ('5M×8, k=16', 5_000_000, 8, 16, torch.float32, 1, 21, 3, 1),  # sklearn's fixed cost (0.5-1 s) varies by more than several of its steps: 20 steps apart (with 10, its step once came out far under its usual time)
 ]
 QUICK = [('tutorial 1500×2, k=6', 1500, 2, 6, torch.float32, 2, 6, 3, 50), ('50k×2, k=6', 50_000, 2, 6, torch.float32, 2, 8, 3, 5),
          ('20k×32, k=64, float64', 20_000, 32, 64, torch.float64, 2, 6, 3, 3)]
