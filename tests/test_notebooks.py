@@ -1,12 +1,20 @@
-"""Every notebook runs top to bottom in a Jupyter kernel, as a user's Run All does: the cells `nbdev_test` skips
-(`#| eval: false`, `#| cuda`) included, on a machine without a GPU too."""
+"""Every notebook runs top to bottom in a Jupyter kernel, as a user's Run All does: the cells `nbdev_test` skips as
+`#| eval: false` or `#| cuda` included, on a machine without a GPU too. Cells flagged `#| slow` (the kernel built from
+scratch, and cells that only time things) are left out unless KMEANS_NBDEV_SLOW=1 is set: they took a third of this
+test's time, and none of the other cells uses what they make (`nbdev_test` runs the notebooks without them).
+Run `KMEANS_NBDEV_SLOW=1 pytest tests/test_notebooks.py` after changing a notebook that has them."""
+import os, re
 from pathlib import Path
 import nbformat, pytest
 from nbclient import NotebookClient
 
 nbs = Path(__file__).resolve().parents[1]/'nbs'
+SLOW = os.environ.get('KMEANS_NBDEV_SLOW') == '1'
+
+def is_slow(cell)->bool: return cell.cell_type == 'code' and re.search(r'^#\|\s*slow\s*$', cell.source, re.M) is not None
 
 @pytest.mark.parametrize('path', sorted(nbs.glob('*.ipynb')), ids=lambda p: p.name)
 def test_runs_in_jupyter(path):
     nb = nbformat.read(path, as_version=4)
+    if not SLOW: nb.cells = [c for c in nb.cells if not is_slow(c)]
     NotebookClient(nb, timeout=600, kernel_name='python3', resources={'metadata': {'path': str(nbs)}}).execute()
