@@ -7,6 +7,7 @@ __all__ = ['BatchedPass', 'BatchedKMeans']
 
 # %% ../nbs/09a_batched.ipynb #97d7f849
 import warnings
+import numpy as np
 import torch
 from torch import Tensor
 from fastcore.basics import patch
@@ -167,12 +168,22 @@ class BatchedKMeans:
         self.random_state, self.device, self.chunk_bytes = random_state, device, chunk_bytes
 
 # %% ../nbs/09a_batched.ipynb #eb27625c
+def _numbers(
+    v, # What was passed: a tensor or anything torch.as_tensor takes
+    name:str, # What to call it in the error
+)->Tensor: # v as a tensor; a NumPy array of Python objects holding numbers becomes float64, as scikit-learn makes it
+    "`v` as a tensor, or a `TypeError` naming it"
+    if isinstance(v, np.ndarray) and v.dtype == object:
+        try: v = v.astype(np.float64)
+        except (TypeError, ValueError): pass  # not numbers: the error below says so
+    try: return torch.as_tensor(v)
+    except (TypeError, ValueError, RuntimeError): raise TypeError(f"{name} must be an array of numbers, got {type(v).__name__}") from None
+
 def _dense(
     X, # What was passed: a tensor or anything torch.as_tensor takes
 )->Tensor: # X as a dense floating-point tensor (integers become float32), where it was
     "The checks `fit` and `predict` share: numbers, real, dense, with values, finite"
-    try: X = torch.as_tensor(X).detach()
-    except (TypeError, ValueError, RuntimeError): raise TypeError(f"X must be an array of numbers, got {type(X).__name__}") from None
+    X = _numbers(X, 'X').detach()
     if X.is_complex(): raise ValueError("Complex data not supported in X")
     if X.layout != torch.strided or X.device.type == 'meta': raise ValueError(f"X must be a dense tensor with values, got {X.layout} on {X.device}")
     if not blockwise_finite(X): raise ValueError("Input X contains NaN or infinity")
@@ -195,8 +206,7 @@ def _check(self:BatchedKMeans,
     reach = (X.amax(1).double() - X.amin(1).double()).amax().item()  # the widest any feature of a problem spans
     check_scale(reach, X.shape[2], working_dtype(X.dtype), n=X.shape[1])
     if w is not None:
-        try: w = torch.as_tensor(w)
-        except (TypeError, ValueError, RuntimeError): raise TypeError(f"sample_weight must be an array of numbers, got {type(w).__name__}") from None
+        w = _numbers(w, 'sample_weight')
         check_weights(w, X.shape[:2])  # the seedings' checks, a row per problem
         w = w.to(X.device, torch.float64)
         check_scale(reach, X.shape[2], working_dtype(X.dtype), weight=w.sum(1).max().item())
@@ -212,8 +222,7 @@ def _seed(self:BatchedKMeans,
     "(B, k, d) starting centroids: given, or drawn per problem from its own stream"
     if callable(self.init): raise TypeError("BatchedKMeans takes init as 'k-means++', 'random' or (B, k, d) centroids, not a function")
     if not isinstance(self.init, str):
-        try: c = torch.as_tensor(self.init).to(X.device, working_dtype(X.dtype))
-        except (TypeError, ValueError, RuntimeError): raise TypeError(f"init must be an array of numbers, got {type(self.init).__name__}") from None
+        c = _numbers(self.init, 'init').to(X.device, working_dtype(X.dtype))
         if c.shape != (len(X), self.n_clusters, X.shape[2]): raise ValueError(f"init must have shape {(len(X), self.n_clusters, X.shape[2])}, got {tuple(c.shape)}")
         if not torch.isfinite(c).all(): raise ValueError("init contains NaN or infinity")
         return c.clone()
