@@ -861,15 +861,16 @@ def steps(self:KernelOps,
 def inertia(self:KernelOps,
     p, # A pass that has labelled its rows
     centroids:Tensor, # (k, d) centroids, in the source's frame
-)->Tensor: # float64 inertia of p's rows, or None where the kernel can't read the rows itself or the labels aren't int32
+)->Tensor: # float64 inertia of p's rows, or None where the kernel can't read the rows itself
     "As `Pass.measured_inertia`, each task's rows in one call of the kernel, the tasks' sums added in task order"
     x, o = self.rows_of(p)
-    if x is None or p.labels.dtype != torch.int32 or centroids.dtype != x.dtype: return None
+    if x is None or centroids.dtype != x.dtype: return None
+    labels = p.labels if p.labels.dtype == torch.int32 else p.labels.int()  # Hamerly's are int64: copied, 4 bytes a row
     c, w = centroids.contiguous(), None if p.w is None else p.w.double().contiguous()
     fn = getattr(load_kernel(), f'km_own_inertia_{_SUFFIX[x.dtype]}')
     def work(i, t):
         a, b = p.tasks[i]
-        return fn(*map(_ptr, (x[a:b], o, p.labels[a:b], c, None if w is None else w[a:b])), b - a, x.shape[1])
+        return fn(*map(_ptr, (x[a:b], o, labels[a:b], c, None if w is None else w[a:b])), b - a, x.shape[1])
     return torch.tensor(sum(in_tasks(work, len(p.tasks), p.threads)), dtype=torch.float64)
 
 # %% ../nbs/05a_kernel.ipynb #4abd47d6

@@ -1,8 +1,8 @@
 """Every notebook runs top to bottom in a Jupyter kernel, as a user's Run All does: the cells `nbdev_test` skips as
 `#| eval: false` or `#| cuda` included, on a machine without a GPU too. Cells flagged `#| slow` (the kernel built from
-scratch, and cells that only time or measure things) are left out unless KMEANS_NBDEV_SLOW=1 is set: they took a third of this
-test's time, and none of the other cells uses what they make (`nbdev_test` runs the notebooks without them).
-Run `KMEANS_NBDEV_SLOW=1 pytest tests/test_notebooks.py` after changing a notebook that has them."""
+scratch, and cells that only time or measure things) are left out unless KMEANS_NBDEV_SLOW=1 is set: they took a
+third of this test's time, and none of the other cells uses what they make (`nbdev_test` runs the notebooks without
+them). Run `KMEANS_NBDEV_SLOW=1 pytest tests/test_notebooks.py` after changing a notebook that has them."""
 import os, re
 from pathlib import Path
 import nbformat, pytest
