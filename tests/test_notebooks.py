@@ -3,15 +3,18 @@
 scratch, and cells that only time or measure things) are left out unless KMEANS_NBDEV_SLOW=1 is set: they took a
 third of this test's time, and none of the other cells uses what they make (`nbdev_test` runs the notebooks without
 them). Run `KMEANS_NBDEV_SLOW=1 pytest tests/test_notebooks.py` after changing a notebook that has them."""
-import os, re
+import os
 from pathlib import Path
 import nbformat, pytest
 from nbclient import NotebookClient
+from nbdev.process import extract_directives
 
 nbs = Path(__file__).resolve().parents[1]/'nbs'
 SLOW = os.environ.get('KMEANS_NBDEV_SLOW') == '1'
 
-def is_slow(cell)->bool: return cell.cell_type == 'code' and re.search(r'^#\|\s*slow\s*$', cell.source, re.M) is not None
+def is_slow(cell)->bool:
+    "A code cell flagged `#| slow`, read as nbdev_test reads its flags"
+    return cell.cell_type == 'code' and 'slow' in extract_directives(cell, remove=False)
 
 @pytest.mark.parametrize('path', sorted(nbs.glob('*.ipynb')), ids=lambda p: p.name)
 def test_runs_in_jupyter(path):
