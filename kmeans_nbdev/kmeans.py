@@ -289,7 +289,11 @@ def _set_centers(self:KMeans, v):
     "Centroids set by hand: from now on `predict`, `transform` and `score` use them"
     if not hasattr(self, '_centers'): raise NotFittedError("cluster_centers_ can be set on a fitted model; to start a fit from given centroids, pass them as init")
     c = self._centers
-    try: t = (v if isinstance(v, Tensor) else torch.as_tensor(np.asarray(v))).to(c.device, c.dtype, copy=True)  # ours: the caller's may change
+    a = v if isinstance(v, Tensor) else np.asarray(v)
+    if isinstance(a, np.ndarray) and a.dtype == object:  # Python numbers: float64, as scikit-learn reads them
+        try: a = a.astype(np.float64)
+        except (TypeError, ValueError): pass  # not numbers: refused below
+    try: t = torch.as_tensor(a).to(c.device, c.dtype, copy=True)  # ours: the caller's may change
     except (TypeError, ValueError, RuntimeError): raise TypeError(f"cluster_centers_ must be an array of numbers, got {type(v).__name__}") from None
     if t.shape != c.shape: raise ValueError(f"cluster_centers_ must have shape {tuple(c.shape)}, got {tuple(t.shape)}")
     if not torch.isfinite(t).all(): raise ValueError("cluster_centers_ contains NaN or infinity")
