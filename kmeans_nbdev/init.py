@@ -98,7 +98,8 @@ def first_index(
 # %% ../nbs/02_init.ipynb #35f31ac6
 _CORES = []  # PyTorch's thread counts from before each torch_serial
 
-def cores()->int:
+def cores(
+)->int: # PyTorch's thread count, from before the outermost `torch_serial` while one runs
     "How many threads PyTorch uses, or used before `torch_serial` set it to one"
     return _CORES[-1] if _CORES else torch.get_num_threads()
 
@@ -117,7 +118,7 @@ def pass_threads(
     device, # Where the work happens
     k:int=64, # Centroids (or candidates) each row is measured against
     d:int=0, # Features
-)->int: # Threads to use: every core PyTorch uses (see cores) for big passes, else 1; 1 on a GPU
+)->int: # Threads to use: for big passes every core PyTorch uses (see cores), at most one per 8,192 rows, else 1; 1 on a GPU
     "How many threads a pass over `n` rows uses: handing work to threads costs about 0.1 ms, so small passes keep one"
     if torch.device(device).type != 'cpu' or n * (k * d // 8 + k + d) < 2**21: return 1  # about the pass's work
     return max(1, min(cores(), n // 8192))
