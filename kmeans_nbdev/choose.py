@@ -35,7 +35,7 @@ def gap_statistic(
     n_refs:int=5, # Reference data sets per k
     generator:torch.Generator=None, # Where the references come from
     **kwargs, # Passed on to KMeans
-)->tuple: # (gap, s): the gap and the references' standard error for each k
+)->tuple: # (gap, s): for each k, the gap and its s: the references' standard deviation times sqrt(1 + 1/n_refs)
     "Tibshirani et al.'s gap: the references' mean log inertia minus the data's, per k"
     lo, hi = X.min(0).values, X.max(0).values
     refs = [lo + (hi - lo) * torch.rand(X.shape, generator=generator, dtype=X.dtype) for _ in range(n_refs)]

@@ -17,7 +17,8 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.metrics.cluster import contingency_matrix
 from .data import make_clusters, plot_clusters, as_generator
 from .engine import reducer
-from .kmeans import KMeans, check_device
+from .lloyd import check_int
+from .kmeans import KMeans, SEEDINGS, check_device
 from .kernel import load_kernel
 from . import plots  # adds KMeans.animate
 import kmeans_nbdev
@@ -142,6 +143,8 @@ def fit_file(
     device:str=None, # Where to compute, e.g. cpu or cuda
 )->KMeans: # The fitted model
     "Cluster the points in DATA into K clusters and print a summary"
+    check_int('k', k)
+    if init not in SEEDINGS: raise ValueError(f"init must be one of {', '.join(SEEDINGS)}, got {init!r}")
     n_init = n_init if n_init == 'auto' else _int('n_init', n_init)
     as_generator(seed, name='seed')  # checked here too, so that an error names the option
     km = KMeans(k, init=init, n_init=n_init, random_state=seed, device=device, record_steps=bool(animation))
