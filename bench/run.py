@@ -2,7 +2,8 @@
 """Benchmark kmeans_nbdev against scikit-learn, scikit-learn-intelex, faiss, fast-pytorch-kmeans and fastkmeans.
 
 Run from the repository root: `python bench/run.py` (`--quick` for small sizes only, `--busy` to keep one core busy
-with a spinning process for the whole run, `--only PART`). Needs the dev extras; the peers are optional
+with a spinning process for the whole run, `--only PART`; `--only rounds` measures ours and scikit-learn quiet and
+busy in alternating rounds, into bench/results-rounds.json). Needs the dev extras; the peers are optional
 (`pip install faiss-cpu scikit-learn-intelex fast-pytorch-kmeans fastkmeans`): a missing one is skipped. Writes
 bench/results.json (bench/results-busy.json with --busy) and prints markdown tables. Speed is measured here, never in
 a test.
@@ -18,6 +19,9 @@ a test.
   data: time to result and the inertia reached. A fit of a few milliseconds is the best of many, the libraries
   taking turns over 5 rounds.
 - Seeding quality: the k-means++ potential over many seeds, ours against scikit-learn's (mean and standard error).
+- Quiet and busy in rounds (`--only rounds`): for each Lloyd case, ours and scikit-learn are timed as above with the
+  machine quiet and then with a process spinning on one core (or the other way round: the order alternates from one
+  round to the next), for a few rounds, so that a quiet and a busy figure are always minutes apart, not a whole run.
 - Peak memory: the largest rise of anonymous resident memory (RssAnon) during one fit, sampled every millisecond in a
   fresh process, relative to the data's size: for each Lloyd case (from the same start), and for a default fit
   (k-means++ seeding, then a few steps) at 1M×64, k=256.
@@ -279,6 +283,32 @@ def distributed_case(n=400_000, d=32, k=64, i1=2, i2=6):
         out.append(json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else dict(processes=nproc, error=r.stderr[-500:]))
     return dict(n=n, d=d, k=k, runs=out)
 
+def spinning(on:bool=True):
+    "A context in which a second process spins on one core (nothing when `on` is false)"
+    class Spin:
+        def __enter__(self):
+            self.p = subprocess.Popen([sys.executable, '-c', 'while True: pass']) if on else None
+            time.sleep(0.5 if on else 0)  # let it start
+        def __exit__(self, *a):
+            if self.p: self.p.kill(); self.p.wait()
+    return Spin()
+
+ROUND_LIBS = ('ours (default: auto)', 'ours, Lloyd', 'scikit-learn')
+
+def rounds_case(n, d, k, dtype, i1, i2, repeat, reps, rounds, libs=ROUND_LIBS)->list:
+    "ms per iteration of `libs` on one shape, quiet and busy, in `rounds` rounds whose order alternates"
+    X, init = make_data(n, d, k, dtype)
+    runs = {name: (lambda it, run=run: run(X, init, it)) for name, run in peers(dtype).items() if name in libs}
+    out = []
+    for r in range(rounds):
+        rec = {}
+        for mode in (('quiet', 'busy') if r % 2 == 0 else ('busy', 'quiet')):
+            print(f" round {r + 1}, {mode}", file=sys.stderr)
+            with spinning(mode == 'busy'): rows = timed_fits(runs, i1, i2, repeat, reps)
+            rec[mode] = {name: row['ms_per_iter'] for name, row in rows.items()}
+        out.append(rec)
+    return out
+
 def timed_fits(runs:dict, i1:int, i2:int, repeat:int, reps:int=1)->dict:
     "ms per iteration and fixed ms of `runs` (name -> run(iters) -> (inertia, iterations run)), from paired fits (a timing: `reps` fits)"
     ran = {i1: {}, i2: {}}
@@ -369,8 +399,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--quick', action='store_true', help='small sizes only, for a smoke test')
     p.add_argument('--busy', action='store_true', help='keep one core busy with a spinning process during the run')
-    p.add_argument('--only', choices=['lloyd', 'defaults', 'memory', 'seeding', 'scale', 'features'], help='run only one part')
-    p.add_argument('--cases', help='with --only lloyd or defaults: only the cases whose names start with one of these (comma-separated), merged into the results')
+    p.add_argument('--only', choices=['lloyd', 'defaults', 'memory', 'seeding', 'scale', 'features', 'rounds'], help='run only one part')
+    p.add_argument('--rounds', type=int, default=4, help='with --only rounds: how many rounds of quiet and busy')
+    p.add_argument('--cases', help='with --only lloyd, defaults or rounds: only the cases whose names start with one of these (comma-separated), merged into the results')
     p.add_argument('--libs', help='with --only lloyd or defaults: only these libraries (names as in the tables, separated by semicolons: the names hold commas), merged into the results')
     p.add_argument('--out', default=None)
     p.add_argument('--mem-child', nargs=6, help=argparse.SUPPRESS)
@@ -382,7 +413,9 @@ def main():
     if args.ooc_child:
         path, *sizes = args.ooc_child
         return ooc_child(path, *map(int, sizes))
-    out = Path(args.out or Path(__file__).with_name('results-busy.json' if args.busy else 'results.json'))
+    if args.busy and args.only == 'rounds': p.error('--only rounds starts and stops the spinning process itself: leave out --busy')
+    out = Path(args.out or Path(__file__).with_name('results-rounds.json' if args.only == 'rounds' else
+                                                   'results-busy.json' if args.busy else 'results.json'))
     results = json.loads(out.read_text()) if args.only and out.exists() else {}
     spinner = subprocess.Popen([sys.executable, '-c', 'while True: pass']) if args.busy else None
     libs = None if not args.libs else [l.strip() for l in args.libs.split(';')]
@@ -400,6 +433,12 @@ def main():
                 print(f"Lloyd iteration, {name}", file=sys.stderr)
                 rows = lloyd_case(n, d, k, dtype, i1, i2, repeat, reps, memory=not (args.busy or args.quick), libs=libs)
                 results['lloyd'][name] = {**results['lloyd'].get(name, {}), **rows} if libs else rows
+        if args.only == 'rounds':
+            results['rounds'] = results.get('rounds', {}) if args.cases else {}
+            for name, n, d, k, dtype, i1, i2, repeat, reps in (QUICK if args.quick else CASES):
+                if args.cases and not any(name.startswith(c.strip()) for c in args.cases.split(',')): continue
+                print(f"Quiet and busy rounds, {name}", file=sys.stderr)
+                results['rounds'][name] = rounds_case(n, d, k, dtype, i1, i2, repeat, reps, args.rounds)
         if args.only in (None, 'defaults'):
             old, new = results.get('defaults', {}) if libs or args.cases else {}, {}
             datasets = {'tutorial 1500×2, k=6': lambda: (make_clusters(seed=42)[1], 6, 20)}
@@ -444,6 +483,10 @@ def main():
         print(f"\n## k-means++, {name}\n\n" + '\n'.join(f"- {lib}: {r['ms']:.0f} ms, potential {r['potential']:.6g} ± {r['se']:.3g}" for lib, r in rows.items()))
     for name, rows in results.get('memory', {}).items():
         print(f"\n## peak memory of a default fit / data, {name}\n\n" + '\n'.join(f"- {lib}: {r}" for lib, r in rows.items()))
+    for name, rounds in results.get('rounds', {}).items():
+        ratio = lambda r, m: min(r[m][o] for o in ROUND_LIBS[:2]) / r[m]['scikit-learn']
+        print(f"\n## {name}: ours (best of default and Lloyd) / scikit-learn, per round\n\n"
+              + '\n'.join(f"- quiet {ratio(r, 'quiet'):.2f}, busy {ratio(r, 'busy'):.2f}" for r in rounds))
     for part in ('out_of_core', 'distributed'):
         if part in results: print(f"\n## {part}\n\n{results[part]}")
 
