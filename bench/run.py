@@ -27,6 +27,7 @@ a test.
   (k-means++ seeding, then a few steps) at 1M×64, k=256.
 """
 import argparse, importlib.metadata, json, math, os, platform, subprocess, sys, threading, time
+from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 import torch
@@ -283,15 +284,14 @@ def distributed_case(n=400_000, d=32, k=64, i1=2, i2=6):
         out.append(json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else dict(processes=nproc, error=r.stderr[-500:]))
     return dict(n=n, d=d, k=k, runs=out)
 
+@contextmanager
 def spinning(on:bool=True):
     "A context in which a second process spins on one core (nothing when `on` is false)"
-    class Spin:
-        def __enter__(self):
-            self.p = subprocess.Popen([sys.executable, '-c', 'while True: pass']) if on else None
-            time.sleep(0.5 if on else 0)  # let it start
-        def __exit__(self, *a):
-            if self.p: self.p.kill(); self.p.wait()
-    return Spin()
+    p = subprocess.Popen([sys.executable, '-c', 'while True: pass']) if on else None
+    if p: time.sleep(0.5)  # let it start
+    try: yield
+    finally:
+        if p: p.kill(); p.wait()
 
 ROUND_LIBS = ('ours (default: auto)', 'ours, Lloyd', 'scikit-learn')
 
@@ -417,9 +417,8 @@ def main():
     out = Path(args.out or Path(__file__).with_name('results-rounds.json' if args.only == 'rounds' else
                                                    'results-busy.json' if args.busy else 'results.json'))
     results = json.loads(out.read_text()) if args.only and out.exists() else {}
-    spinner = subprocess.Popen([sys.executable, '-c', 'while True: pass']) if args.busy else None
     libs = None if not args.libs else [l.strip() for l in args.libs.split(';')]
-    try:
+    with spinning(args.busy):
         if (args.cases or args.libs) and 'machine' in results:  # merged into an earlier run: say what was re-run, and the load then
             results.setdefault('reruns', []).append(dict(only=args.only, cases=args.cases, libs=args.libs, **machine()))
         else:
@@ -466,8 +465,6 @@ def main():
         if args.only in (None, 'scale') and not args.busy:
             results['out_of_core'] = out_of_core_case(0.1 if args.quick else 2.0, 2**24 if args.quick else 2**28)
             results['distributed'] = distributed_case(*((40_000, 8, 16) if args.quick else ()))
-    finally:
-        if spinner: spinner.kill()
     out.write_text(json.dumps(results, indent=1))
     print(json.dumps(results['machine']))
     for name, rows in results.get('lloyd', {}).items():

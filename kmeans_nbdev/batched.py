@@ -15,7 +15,7 @@ from .data import as_generator
 from .distance import sq_norms, blockwise_finite
 from .init import check_weights, kmeans_plusplus, random_centroids
 from .lloyd import relocate_empty_clusters, centroid_means, check_int, check_number
-from .inputs import working_dtype, row_chunks
+from .inputs import working_dtype, row_chunks, object_floats
 from .engine import run_lloyd
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from .kmeans import check_device
@@ -173,10 +173,7 @@ def _numbers(
     name:str, # What to call it in the error
 )->Tensor: # v as a tensor; a NumPy array of Python objects holding numbers becomes float64, as scikit-learn makes it
     "`v` as a tensor, or a `TypeError` naming it"
-    if isinstance(v, np.ndarray) and v.dtype == object:
-        try: v = v.astype(np.float64)
-        except (TypeError, ValueError): pass  # not numbers: the error below says so
-    try: return torch.as_tensor(v)
+    try: return torch.as_tensor(object_floats(v))
     except (TypeError, ValueError, RuntimeError): raise TypeError(f"{name} must be an array of numbers, got {type(v).__name__}") from None
 
 def _dense(

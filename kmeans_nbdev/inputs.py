@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['as_tensor', 'row_chunks', 'working_dtype', 'RowSource', 'TensorSource', 'ArraySource', 'SparseSource', 'all_finite',
-           'as_source', 'as_weights']
+           'as_source', 'object_floats', 'as_weights']
 
 # %% ../nbs/04_inputs.ipynb #4f3f6988
 import numpy as np
@@ -217,6 +217,15 @@ def as_source(
     else: src = _placed(as_tensor(check_array(X, dtype=[np.float64, np.float32, np.float16], input_name=name)), device)
     if not all_finite(src): raise ValueError(f"Input {name} contains NaN or infinity")
     return src
+
+# %% ../nbs/04_inputs.ipynb #ef914383
+def object_floats(
+    a, # Anything; only a NumPy array of Python objects is changed
+): # a as float64 if it is such an array holding numbers (None becomes NaN), else a itself
+    "A NumPy array of Python objects as float64 where they are numbers, as scikit-learn's `check_array` reads one"
+    if not (isinstance(a, np.ndarray) and a.dtype == object): return a
+    try: return a.astype(np.float64)
+    except (TypeError, ValueError): return a  # not numbers: the caller's own checks refuse it
 
 # %% ../nbs/04_inputs.ipynb #027cbc1e
 def as_weights(

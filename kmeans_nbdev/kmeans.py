@@ -19,7 +19,7 @@ from .data import as_generator
 from .distance import calculate_distances
 from .init import random_centroids, initialize_centroids, torch_serial
 from .lloyd import check_int, check_number
-from .inputs import RowSource, TensorSource, as_source, as_weights, row_chunks
+from .inputs import RowSource, TensorSource, as_source, as_weights, row_chunks, object_floats
 from .engine import Reducer, TorchOps, FullPass, BoundedPass, run_lloyd, reducer, data_stats, sample_rows
 from .kernel import kernel_ops, kernel_plusplus
 
@@ -289,10 +289,7 @@ def _set_centers(self:KMeans, v):
     "Centroids set by hand: from now on `predict`, `transform` and `score` use them"
     if not hasattr(self, '_centers'): raise NotFittedError("cluster_centers_ can be set on a fitted model; to start a fit from given centroids, pass them as init")
     c = self._centers
-    a = v if isinstance(v, Tensor) else np.asarray(v)
-    if isinstance(a, np.ndarray) and a.dtype == object:  # Python numbers: float64, as scikit-learn reads them
-        try: a = a.astype(np.float64)
-        except (TypeError, ValueError): pass  # not numbers: refused below
+    a = object_floats(v if isinstance(v, Tensor) else np.asarray(v))  # Python numbers: float64, as scikit-learn reads them
     try: t = torch.as_tensor(a).to(c.device, c.dtype, copy=True)  # ours: the caller's may change
     except (TypeError, ValueError, RuntimeError): raise TypeError(f"cluster_centers_ must be an array of numbers, got {type(v).__name__}") from None
     if t.shape != c.shape: raise ValueError(f"cluster_centers_ must have shape {tuple(c.shape)}, got {tuple(t.shape)}")
